@@ -2,10 +2,13 @@ package dev.larch.core.event;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.larch.core.error.MatrixException;
+import dev.larch.core.json.CanonicalJson;
 import dev.larch.core.room.RoomVersion;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 
@@ -30,6 +33,27 @@ public final class Pdu {
     this.roomVersion = Objects.requireNonNull(roomVersion, "roomVersion");
     this.json = Objects.requireNonNull(json, "json");
     this.eventId = Objects.requireNonNull(eventId, "eventId");
+  }
+
+  /**
+   * Wraps an event received for a room of {@code roomVersion}, computing its event ID (v3+) or reading its
+   * {@code event_id} (v1–2). For room versions 6+ the event must have a strict canonical encoding (its
+   * {@code unsigned} aside, which no hash covers). Throws {@link MatrixException} {@code M_BAD_JSON} otherwise.
+   * Hashes and signatures are not checked here: see {@link PduVerifier}.
+   */
+  public static Pdu fromJson(RoomVersion roomVersion, ObjectNode json) {
+    try {
+      if (roomVersion.strictCanonicalJson()) {
+        for (Map.Entry<String, JsonNode> field : json.properties()) {
+          if (!field.getKey().equals("unsigned")) {
+            CanonicalJson.STRICT.check(field.getValue());
+          }
+        }
+      }
+      return new Pdu(roomVersion, json, EventIds.eventId(json, roomVersion));
+    } catch (IllegalArgumentException e) {
+      throw MatrixException.badJson("invalid event: " + e.getMessage());
+    }
   }
 
   public RoomVersion roomVersion() {

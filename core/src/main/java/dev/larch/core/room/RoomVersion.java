@@ -112,6 +112,20 @@ public enum RoomVersion {
     return number <= 5;
   }
 
+  /**
+   * {@code m.room.redaction} has its own auth rule: allowed at the redact level or when the redacted event's ID has
+   * the redaction's event ID domain (v1–2). From v3 the auth rules treat redactions like any event and the check moves
+   * to the moment the redaction is applied ("Handling redactions").
+   */
+  public boolean hasRedactionAuthRule() {
+    return number <= 2;
+  }
+
+  /** Power level values may be JSON floats, truncated towards zero (v1–5, which predate strict canonical JSON). */
+  public boolean acceptsFloatPowerLevels() {
+    return number <= 5;
+  }
+
   /** Canonical JSON is enforced strictly: integers only within ±(2^53−1), no floats (v6+). */
   public boolean strictCanonicalJson() {
     return number >= 6;
