@@ -1,0 +1,353 @@
+package dev.larch.overlay.node;
+
+import dev.larch.overlay.BadPeerException;
+import dev.larch.overlay.identity.NodeKey;
+import dev.larch.overlay.identity.PublicKey;
+import dev.larch.overlay.router.Action;
+import dev.larch.overlay.router.PeerType;
+import dev.larch.overlay.router.RouterState;
+import dev.larch.overlay.wire.Frame;
+import dev.larch.overlay.wire.FrameCodec;
+import dev.larch.overlay.wire.Handshake;
+import io.vertx.core.Context;
+import io.vertx.core.Future;
+import io.vertx.core.Handler;
+import io.vertx.core.Promise;
+import io.vertx.core.Vertx;
+import io.vertx.core.VerticleBase;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.ServerWebSocket;
+import io.vertx.core.http.WebSocketBase;
+import io.vertx.core.http.WebSocketClient;
+import io.vertx.core.http.WebSocketConnectOptions;
+import io.vertx.core.json.JsonObject;
+import io.vertx.core.net.NetClient;
+import io.vertx.core.net.NetClientOptions;
+import io.vertx.core.net.NetServer;
+import io.vertx.core.net.NetSocket;
+import java.security.SecureRandom;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.BiConsumer;
+import java.util.function.LongSupplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A running Pinecone node: the router on its own Vert.x context, TCP and WebSocket peerings, static peers, and the
+ * datagram API ({@link #send}, {@link #trafficHandler}).
+ *
+ * <p>Protocol doc 2 (peerings), 6.1 (datagrams), 10 (static peers with backoff), 12.4 (manhole JSON). Everything that
+ * touches the router hops onto {@link #context} first; the router itself is never shared.
+ */
+public final class OverlayNode {
+  private static final Logger LOG = LoggerFactory.getLogger(OverlayNode.class);
+  private static final long TICK_MS = 250;
+  private static final long HANDSHAKE_TIMEOUT_MS = 10_000;
+
+  private final Vertx vertx;
+  private final NodeKey key;
+  private final OverlayConfig config;
+  private final LongSupplier clock;
+  private final Map<Integer, PeerLink> links = new HashMap<>();
+  private final StaticPeers staticPeers;
+  private final WarnLimiter warn = new WarnLimiter(LOG);
+  private volatile BiConsumer<PublicKey, byte[]> trafficHandler = (source, payload) -> { };
+  private Context context;
+  private RouterState router;
+  private NetServer server;
+  private NetClient netClient;
+  private WebSocketClient wsClient;
+  private String deploymentId;
+
+  private OverlayNode(Vertx vertx, NodeKey key, OverlayConfig config, LongSupplier clock) {
+    this.vertx = vertx;
+    this.key = key;
+    this.config = config;
+    this.clock = clock;
+    this.staticPeers = new StaticPeers(this::dialForManager);
+  }
+
+  /** Starts a node with the wall clock; completes once the TCP listener (if any) is bound. */
+  public static Future<OverlayNode> start(Vertx vertx, NodeKey key, OverlayConfig config) {
+    OverlayNode node = new OverlayNode(vertx, key, config, System::currentTimeMillis);
+    return vertx.deployVerticle(node.new Shell()).map(id -> {
+      node.deploymentId = id;
+      return node;
+    });
+  }
+
+  /** The verticle whose context owns the router. */
+  private final class Shell extends VerticleBase {
+    @Override
+    public Future<?> start() {
+      OverlayNode.this.context = super.context;
+      router = new RouterState(key, new SecureRandom(), config.hopLimiting(), clock.getAsLong());
+      netClient = vertx.createNetClient(new NetClientOptions().setConnectTimeout(5_000).setTcpNoDelay(true));
+      wsClient = vertx.createWebSocketClient();
+      vertx.setPeriodic(TICK_MS, id -> run(router.tick(clock.getAsLong())));
+      vertx.setPeriodic(StaticPeers.CHECK_INTERVAL_MS, id -> staticPeers.check(clock.getAsLong()));
+      config.staticPeers().forEach(uri -> staticPeers.add(uri, clock.getAsLong()));
+      if (config.listenPort() < 0) {
+        return Future.succeededFuture();
+      }
+      return vertx.createNetServer().connectHandler(socket -> attach(tcp(socket, ""), "", PeerType.REMOTE))
+          .listen(config.listenPort(), config.listenHost())
+          .onSuccess(s -> {
+            server = s;
+            LOG.info("overlay listening tcp={}:{} key={}", config.listenHost(), s.actualPort(), key.publicKey());
+          });
+    }
+  }
+
+  public PublicKey publicKey() {
+    return key.publicKey();
+  }
+
+  /** The bound TCP port, or -1 when not listening. */
+  public int tcpPort() {
+    return server == null ? -1 : server.actualPort();
+  }
+
+  /** Receives every datagram addressed to us, with its source key; called on the node's context. */
+  public void trafficHandler(BiConsumer<PublicKey, byte[]> handler) {
+    this.trafficHandler = handler;
+  }
+
+  /** Sends one datagram (at most 1200 bytes) towards {@code destination}; best effort, like UDP. */
+  public void send(PublicKey destination, byte[] payload) {
+    if (payload.length > RouterState.MAX_ORIGINATED_PAYLOAD) {
+      throw new IllegalArgumentException("overlay datagrams are capped at " + RouterState.MAX_ORIGINATED_PAYLOAD
+          + " bytes, got " + payload.length);
+    }
+    byte[] copy = payload.clone();
+    onContext(() -> run(router.send(destination, copy, clock.getAsLong())));
+  }
+
+  /** Dials once: {@code host:port} over TCP, or a {@code ws://}/{@code wss://} URL. Completes when connected. */
+  public Future<Void> dial(String uri) {
+    Promise<Void> done = Promise.promise();
+    onContext(() -> dialForManager(uri).onComplete(done));
+    return done.future();
+  }
+
+  /** Adds a static peer: dialled now and redialled with Go's backoff whenever it is down (protocol doc 10). */
+  public void addStaticPeer(String uri) {
+    onContext(() -> staticPeers.add(uri, clock.getAsLong()));
+  }
+
+  /** The handler to mount at {@code /ws} on an HTTP server: inbound WebSocket peering (protocol doc 2.4). */
+  public Handler<ServerWebSocket> webSocketHandler() {
+    return ws -> {
+      ws.pause(); // the HTTP server's context is not ours: hold bytes until the link is wired on our context
+      onContext(() -> {
+        attach(websocket(ws, "ws://" + ws.remoteAddress()), "", PeerType.REMOTE);
+        ws.resume();
+      });
+    };
+  }
+
+  /** The router state as Go's manhole JSON (Dendrite serves it at {@code GET /pinecone}). */
+  public Future<JsonObject> manholeJson() {
+    Promise<JsonObject> result = Promise.promise();
+    onContext(() -> result.complete(new JsonObject(router.manhole().toMap(port -> {
+      PeerLink link = links.get(port);
+      return link == null ? null : link.counters.clone();
+    }))));
+    return result.future();
+  }
+
+  /** Closes every peering and the listener. */
+  public Future<Void> close() {
+    Promise<Void> done = Promise.promise();
+    onContext(() -> {
+      staticPeers.clear();
+      new ArrayList<>(links.values()).forEach(PeerLink::close);
+      vertx.undeploy(deploymentId).onComplete(done);
+    });
+    return done.future();
+  }
+
+  private Future<Void> dialForManager(String uri) {
+    if (uri.startsWith("ws://") || uri.startsWith("wss://")) {
+      return wsClient.connect(new WebSocketConnectOptions().setAbsoluteURI(uri)).map(ws -> {
+        attach(websocket(ws, uri), "static", PeerType.REMOTE);
+        return null;
+      });
+    }
+    int colon = uri.lastIndexOf(':');
+    if (colon <= 0) {
+      return Future.failedFuture(new IllegalArgumentException("static peer must be host:port, ws:// or wss://"));
+    }
+    String host = uri.substring(0, colon).replace("[", "").replace("]", "");
+    int port = Integer.parseInt(uri.substring(colon + 1));
+    return netClient.connect(port, host).map(socket -> {
+      attach(tcp(socket, uri), "static", PeerType.REMOTE);
+      return null;
+    });
+  }
+
+  /** Writes our handshake at once (Go does not wait either), then feeds whatever arrives into the link. */
+  private void attach(PeerLink.Transport transport, String zone, PeerType type) {
+    PeerLink link = new PeerLink(transport, zone, !zone.isEmpty());
+    transport.write(Buffer.buffer(Handshake.build(key)));
+    staticPeers.linked(transport.uri(), link);
+    vertx.setTimer(HANDSHAKE_TIMEOUT_MS, id -> {
+      if (link.remote == null && !link.closed) {
+        warn.peer("handshake timeout uri={}", transport.uri());
+        link.close();
+      }
+    });
+    transport.bind(data -> onBytes(link, data, type), () -> onClosed(link));
+  }
+
+  private void onBytes(PeerLink link, Buffer data, PeerType type) {
+    if (link.closed) {
+      return;
+    }
+    List<byte[]> frames = new ArrayList<>();
+    try {
+      if (link.onBytes(data, frames)) {
+        RouterState.PeerAdded added = router.addPeer(link.remote, type, link.zone, link.transport().uri(),
+            clock.getAsLong());
+        if (added.port() < 0) {
+          warn.peer("no free switch ports, refusing key={}", link.remote);
+          link.close();
+          return;
+        }
+        link.port = added.port();
+        links.put(link.port, link);
+        LOG.info("peer up port={} key={} uri={}", link.port, link.remote, link.transport().uri());
+        run(added.actions());
+      }
+      for (byte[] bytes : frames) {
+        Frame frame = FrameCodec.decode(bytes);
+        link.counters[frame.type() == Frame.TYPE_TRAFFIC ? 2 : 0] += bytes.length;
+        run(router.onFrame(link.port, frame, clock.getAsLong()));
+        if (link.closed) {
+          return;
+        }
+      }
+    } catch (BadPeerException e) {
+      warn.peer("dropping peer port={} key={}: {}", link.port, link.remote, e.getMessage());
+      if (link.port > 0) {
+        run(router.onBadPeer(link.port, e.getMessage(), clock.getAsLong()));
+      }
+      link.close();
+    }
+  }
+
+  private void onClosed(PeerLink link) {
+    link.closed = true;
+    staticPeers.unlinked(link.transport().uri(), link);
+    if (link.port > 0 && links.get(link.port) == link) {
+      links.remove(link.port);
+      LOG.info("peer down port={} key={}", link.port, link.remote);
+      run(router.removePeer(link.port, clock.getAsLong()));
+    }
+  }
+
+  /** Executes router actions; must run on the context. */
+  private void run(List<Action> actions) {
+    for (Action action : actions) {
+      if (action instanceof Action.Send s) {
+        PeerLink link = links.get(s.port());
+        if (link != null) {
+          link.write(FrameCodec.encode(s.frame()), s.frame() instanceof Frame.Traffic);
+        }
+      } else if (action instanceof Action.Disconnect d) {
+        PeerLink link = links.remove(d.port());
+        warn.peer("dropping peer port={}: {}", d.port(), d.reason());
+        if (link != null) {
+          link.close();
+        }
+      } else if (action instanceof Action.Deliver d) {
+        if (d.destination().equals(key.publicKey())) {
+          try {
+            trafficHandler.accept(d.source(), d.payload());
+          } catch (RuntimeException e) {
+            LOG.error("traffic handler failed source={}", d.source(), e);
+          }
+        } else {
+          LOG.debug("misdelivered traffic for {} dropped (protocol doc 5.8)", d.destination());
+        }
+      } else if (action instanceof Action.BroadcastReceived b) {
+        LOG.debug("wakeup broadcast from {}", b.source());
+      }
+    }
+  }
+
+  private void onContext(Runnable task) {
+    if (Vertx.currentContext() == context) {
+      task.run();
+    } else {
+      context.runOnContext(v -> task.run());
+    }
+  }
+
+  private PeerLink.Transport tcp(NetSocket socket, String uri) {
+    String name = uri.isEmpty() ? "tcp://" + socket.remoteAddress() : uri;
+    return new PeerLink.Transport() {
+      @Override
+      public void write(Buffer bytes) {
+        socket.write(bytes);
+      }
+
+      @Override
+      public boolean writeQueueFull() {
+        return socket.writeQueueFull();
+      }
+
+      @Override
+      public void close() {
+        socket.close();
+      }
+
+      @Override
+      public String uri() {
+        return name;
+      }
+
+      @Override
+      public void bind(Handler<Buffer> bytes, Runnable closed) {
+        socket.handler(data -> onContext(() -> bytes.handle(data)));
+        socket.closeHandler(v -> onContext(closed));
+        socket.exceptionHandler(e -> socket.close());
+      }
+    };
+  }
+
+  private PeerLink.Transport websocket(WebSocketBase ws, String uri) {
+    return new PeerLink.Transport() {
+      @Override
+      public void write(Buffer bytes) {
+        ws.writeBinaryMessage(bytes); // one frame per binary message, as Go writes them
+      }
+
+      @Override
+      public boolean writeQueueFull() {
+        return ws.writeQueueFull();
+      }
+
+      @Override
+      public void close() {
+        ws.close();
+      }
+
+      @Override
+      public String uri() {
+        return uri;
+      }
+
+      @Override
+      public void bind(Handler<Buffer> bytes, Runnable closed) {
+        ws.binaryMessageHandler(data -> onContext(() -> bytes.handle(data)));
+        ws.textMessageHandler(text -> ws.close()); // Go's client fails on text too
+        ws.closeHandler(v -> onContext(closed));
+        ws.exceptionHandler(e -> ws.close());
+      }
+    };
+  }
+}
