@@ -114,8 +114,8 @@ public enum RoomVersion {
 
   /**
    * {@code m.room.redaction} has its own auth rule: allowed at the redact level or when the redacted event's ID has
-   * the redaction's event ID domain (v1–2). From v3 the auth rules treat redactions like any event and the check moves
-   * to the moment the redaction is applied ("Handling redactions").
+   * the redaction's event ID domain (v1–2). From v3 the auth rules treat redactions like any event and the check
+   * moves to the moment the redaction is applied ("Handling redactions").
    */
   public boolean hasRedactionAuthRule() {
     return number <= 2;
