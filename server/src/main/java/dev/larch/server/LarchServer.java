@@ -1,0 +1,143 @@
+package dev.larch.server;
+
+import dev.larch.client.ClientApi;
+import dev.larch.federation.FederationApi;
+import dev.larch.server.config.HostPort;
+import dev.larch.server.config.LarchConfig;
+import dev.larch.server.identity.NodeIdentity;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.http.HttpServer;
+import io.vertx.core.http.HttpServerRequest;
+import io.vertx.ext.web.Router;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A running Larch node: Vert.x plus the HTTP listener serving the client API and, for now, the federation API.
+ *
+ * <p>Requests are split by path between the two APIs' routers, so each router keeps its own error handling and CORS
+ * policy; in P2P mode the federation router will also sit behind the overlay listener.
+ *
+ * <p>{@link #start} and {@link #close} block the calling thread and must never be called on a Vert.x thread.
+ */
+public final class LarchServer implements AutoCloseable {
+  private static final Logger log = LoggerFactory.getLogger(LarchServer.class);
+  // Long enough for in-flight requests to finish, short enough that a service manager does not lose patience.
+  private static final Duration SHUTDOWN_GRACE = Duration.ofSeconds(5);
+  private static final Duration START_TIMEOUT = Duration.ofSeconds(30);
+
+  private final Vertx vertx;
+  private final HttpServer clientServer;
+  private final HostPort clientAddress;
+  private final Instant startedAt = Instant.now();
+  private boolean closed;
+
+  private LarchServer(Vertx vertx, HttpServer clientServer, HostPort clientAddress) {
+    this.vertx = vertx;
+    this.clientServer = clientServer;
+    this.clientAddress = clientAddress;
+  }
+
+  /**
+   * Starts a node for {@code config} and {@code identity} and logs one line saying who and where it is.
+   *
+   * @throws StartException when the listener cannot be bound (address in use, not local, ...)
+   */
+  public static LarchServer start(LarchConfig config, NodeIdentity identity) throws StartException {
+    HostPort listen = config.client().listenAddress();
+    Vertx vertx = Vertx.vertx();
+    try {
+      Router clientRouter = new ClientApi().router(vertx);
+      Router federationRouter = new FederationApi(LarchMain.VERSION).router(vertx);
+      HttpServer server =
+          vertx
+              .createHttpServer()
+              .requestHandler(request -> route(request, clientRouter, federationRouter));
+      await(server.listen(listen.port(), listen.host()), START_TIMEOUT);
+      HostPort bound = new HostPort(listen.host(), server.actualPort());
+      LarchServer larch = new LarchServer(vertx, server, bound);
+      log.info(
+          "started mode={} server_name={} key_id={} client_listen={} data_dir={} startup_ms={}",
+          identity.mode().label(),
+          identity.serverName(),
+          identity.keyId(),
+          bound,
+          config.dataPath().toAbsolutePath().normalize(),
+          millisSinceProcessStart());
+      return larch;
+    } catch (ExecutionException e) {
+      closeQuietly(vertx);
+      Throwable cause = e.getCause();
+      String why = cause.getMessage() != null ? cause.getMessage() : cause.getClass().getSimpleName();
+      throw new StartException("cannot listen on client.listen " + listen + ": " + why);
+    } catch (TimeoutException e) {
+      closeQuietly(vertx);
+      throw new StartException("timed out listening on client.listen " + listen);
+    } catch (RuntimeException e) {
+      closeQuietly(vertx);
+      throw e;
+    }
+  }
+
+  /** The address the client API listens on, with the real port when 0 was asked for. */
+  public HostPort clientAddress() {
+    return clientAddress;
+  }
+
+  /**
+   * Stops accepting requests, lets in-flight ones finish for a few seconds, stops Vert.x and logs {@code stopped}.
+   * Safe to call more than once and from several threads.
+   */
+  @Override
+  public synchronized void close() {
+    if (closed) {
+      return;
+    }
+    closed = true;
+    try {
+      await(clientServer.shutdown(SHUTDOWN_GRACE.toMillis(), TimeUnit.MILLISECONDS), SHUTDOWN_GRACE.plusSeconds(1));
+    } catch (ExecutionException | TimeoutException e) {
+      log.warn("client listener did not shut down cleanly reason={}", String.valueOf(e.getCause()));
+    }
+    closeQuietly(vertx);
+    log.info("stopped uptime_s={}", Duration.between(startedAt, Instant.now()).toSeconds());
+  }
+
+  private static void route(HttpServerRequest request, Router clientRouter, Router federationRouter) {
+    String path = request.path();
+    boolean federation =
+        path != null && (path.startsWith("/_matrix/federation/") || path.startsWith("/_matrix/key/"));
+    (federation ? federationRouter : clientRouter).handle(request);
+  }
+
+  private static <T> T await(Future<T> future, Duration timeout) throws ExecutionException, TimeoutException {
+    try {
+      return future.toCompletionStage().toCompletableFuture().get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new ExecutionException(e);
+    }
+  }
+
+  private static void closeQuietly(Vertx vertx) {
+    try {
+      await(vertx.close(), SHUTDOWN_GRACE);
+    } catch (ExecutionException | TimeoutException e) {
+      log.warn("vert.x did not close cleanly reason={}", String.valueOf(e.getCause()));
+    }
+  }
+
+  private static long millisSinceProcessStart() {
+    return ProcessHandle.current()
+        .info()
+        .startInstant()
+        .map(start -> Duration.between(start, Instant.now()).toMillis())
+        .orElse(-1L);
+  }
+}

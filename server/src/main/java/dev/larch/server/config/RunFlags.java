@@ -1,0 +1,102 @@
+package dev.larch.server.config;
+
+import java.nio.file.InvalidPathException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * The flags of {@code larch run}: {@code --config FILE}, {@code --help}, and one flag per config key (see {@link
+ * ConfigLoader#flagFor}), each written {@code --flag VALUE} or {@code --flag=VALUE}.
+ *
+ * @param configFile the {@code --config} file, if given
+ * @param values flag values by dotted config key, to apply over the config file
+ * @param help whether {@code --help} was asked for
+ */
+public record RunFlags(Optional<Path> configFile, Map<String, String> values, boolean help) {
+
+  /** The text {@code larch run --help} prints. */
+  public static final String USAGE =
+      """
+      Usage: ./larch run [flags]
+
+      Starts a Larch node. Every flag is also a key in conf/larch.yaml; flags win over the file.
+
+        --config FILE          config file (default: conf/larch.yaml next to the launcher, if present)
+        --data-dir DIR         key, database and media (default ./data)               key data_dir
+        --server-name NAME     classic mode under this DNS name; without it the node
+                               runs peer-to-peer, named by its key                     key server_name
+        --client-listen H:P    client API address (default 127.0.0.1:8008)            key client.listen
+        --database-url URL     JDBC URL (default: H2 file in the data dir)             key database.url
+        --help                 this text
+
+      Flags may also be written --flag=VALUE.
+      """;
+
+  /**
+   * Parses {@code args}.
+   *
+   * @throws ConfigException naming every unknown flag, missing value or stray argument
+   */
+  public static RunFlags parse(List<String> args) throws ConfigException {
+    Map<String, String> keysByFlag = new LinkedHashMap<>();
+    for (String key : ConfigLoader.keys()) {
+      keysByFlag.put(ConfigLoader.flagFor(key), key);
+    }
+    Map<String, String> values = new LinkedHashMap<>();
+    Optional<Path> configFile = Optional.empty();
+    boolean help = false;
+    List<String> problems = new ArrayList<>();
+
+    for (int i = 0; i < args.size(); i++) {
+      String arg = args.get(i);
+      if (arg.equals("--help") || arg.equals("-h")) {
+        help = true;
+        continue;
+      }
+      if (!arg.startsWith("--")) {
+        problems.add("unexpected argument \"" + arg + "\" (flags start with --; see ./larch run --help)");
+        continue;
+      }
+      int eq = arg.indexOf('=');
+      String flag = eq < 0 ? arg : arg.substring(0, eq);
+      if (!flag.equals("--config") && !keysByFlag.containsKey(flag)) {
+        problems.add("unknown flag " + flag + " (see ./larch run --help)");
+        if (eq < 0 && i + 1 < args.size() && !args.get(i + 1).startsWith("--")) {
+          i++; // most likely the unknown flag's value: one message is clearer than two
+        }
+        continue;
+      }
+      String value;
+      if (eq >= 0) {
+        value = arg.substring(eq + 1);
+      } else if (i + 1 < args.size() && !args.get(i + 1).startsWith("--")) {
+        value = args.get(++i);
+      } else {
+        problems.add(flag + " needs a value");
+        continue;
+      }
+      if (flag.equals("--config")) {
+        if (value.isBlank()) {
+          problems.add("--config needs a file name");
+        } else {
+          try {
+            configFile = Optional.of(Path.of(value));
+          } catch (InvalidPathException e) {
+            problems.add("--config: \"" + value + "\" is not a valid file name");
+          }
+        }
+      } else {
+        // A repeated flag: the last one wins, so scripts can append overrides.
+        values.put(keysByFlag.get(flag), value);
+      }
+    }
+    if (!problems.isEmpty()) {
+      throw new ConfigException(problems);
+    }
+    return new RunFlags(configFile, Map.copyOf(values), help);
+  }
+}
