@@ -1,0 +1,138 @@
+package dev.larch.storage.jdbc;
+
+import com.zaxxer.hikari.HikariConfig;
+import com.zaxxer.hikari.HikariDataSource;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.LinkedHashMap;
+import java.util.Locale;
+import java.util.Map;
+import javax.sql.DataSource;
+import org.flywaydb.core.Flyway;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * An open database: a HikariCP pool over H2 or PostgreSQL, migrated to the current schema on open.
+ *
+ * <p>Durability is part of the contract: when {@link Tx#inTransaction} returns, the commit survives the process
+ * being killed. H2 URLs are completed with the settings that make that true ({@code WRITE_DELAY=0}, see
+ * storage/README.md for what H2 does with it); PostgreSQL sessions are opened with {@code synchronous_commit = on}
+ * and a server with {@code fsync} off is reported at WARN.
+ */
+public final class Database implements AutoCloseable {
+  private static final Logger LOG = LoggerFactory.getLogger(Database.class);
+
+  // H2 settings Larch relies on. The first three make H2 speak our SQL dialect; WRITE_DELAY=0 makes every commit
+  // write its MVStore chunk before returning; LOCK_TIMEOUT gives a waiting room writer longer than H2's 1 s default.
+  private static final Map<String, String> H2_SETTINGS = new LinkedHashMap<>();
+
+  static {
+    H2_SETTINGS.put("MODE", "PostgreSQL");
+    H2_SETTINGS.put("DATABASE_TO_LOWER", "TRUE");
+    H2_SETTINGS.put("DEFAULT_NULL_ORDERING", "HIGH");
+    H2_SETTINGS.put("WRITE_DELAY", "0");
+    H2_SETTINGS.put("LOCK_TIMEOUT", "10000");
+  }
+
+  private final HikariDataSource pool;
+  private final Dialect dialect;
+  private final Tx tx;
+
+  private Database(HikariDataSource pool, Dialect dialect) {
+    this.pool = pool;
+    this.dialect = dialect;
+    this.tx = new Tx(pool, dialect);
+  }
+
+  /** The default H2 file database in a data directory: {@code <dataDir>/larch.mv.db}. */
+  public static String h2FileUrl(Path dataDir) {
+    return "jdbc:h2:file:" + dataDir.toAbsolutePath().resolve("larch");
+  }
+
+  /** Opens and migrates the database at {@code jdbcUrl} with a pool of up to {@code maxPoolSize} connections. */
+  public static Database open(String jdbcUrl, int maxPoolSize) {
+    Dialect dialect = Dialect.fromUrl(jdbcUrl);
+    String url = dialect == Dialect.H2 ? completeH2Url(jdbcUrl) : jdbcUrl;
+    HikariConfig config = new HikariConfig();
+    config.setJdbcUrl(url);
+    config.setMaximumPoolSize(maxPoolSize);
+    config.setPoolName("larch-" + dialect.name().toLowerCase(Locale.ROOT));
+    config.setTransactionIsolation("TRANSACTION_READ_COMMITTED");
+    if (dialect == Dialect.POSTGRESQL) {
+      // The server default, restated per session so a tuned-down server config cannot silently make 200s lossy.
+      config.setConnectionInitSql("SET synchronous_commit = on");
+    }
+    HikariDataSource pool = new HikariDataSource(config);
+    try {
+      migrate(pool, dialect);
+      if (dialect == Dialect.POSTGRESQL) {
+        warnIfFsyncOff(pool);
+      }
+    } catch (RuntimeException | SQLException e) {
+      pool.close();
+      throw new StorageException("could not open the database", e);
+    }
+    LOG.info("database open dialect={} pool={}", dialect, maxPoolSize);
+    return new Database(pool, dialect);
+  }
+
+  /** Opens with a pool of 10. */
+  public static Database open(String jdbcUrl) {
+    return open(jdbcUrl, 10);
+  }
+
+  public Dialect dialect() {
+    return dialect;
+  }
+
+  /** The transaction runner every store uses. */
+  public Tx tx() {
+    return tx;
+  }
+
+  /** The pool, for tests and tools; stores go through {@link #tx()}. */
+  public DataSource dataSource() {
+    return pool;
+  }
+
+  @Override
+  public void close() {
+    pool.close();
+  }
+
+  // Appends each required setting the URL does not set itself, so a user-supplied H2 URL still gets our dialect
+  // and durability; an explicit setting in the URL wins.
+  static String completeH2Url(String jdbcUrl) {
+    String upper = jdbcUrl.toUpperCase(Locale.ROOT);
+    StringBuilder url = new StringBuilder(jdbcUrl);
+    for (Map.Entry<String, String> setting : H2_SETTINGS.entrySet()) {
+      if (!upper.contains(";" + setting.getKey() + "=")) {
+        url.append(';').append(setting.getKey()).append('=').append(setting.getValue());
+      }
+    }
+    return url.toString();
+  }
+
+  private static void migrate(DataSource dataSource, Dialect dialect) {
+    Flyway.configure()
+        .dataSource(dataSource)
+        .locations("classpath:db/migration/common", "classpath:" + dialect.migrationFolder())
+        .failOnMissingLocations(false)
+        .load()
+        .migrate();
+  }
+
+  private static void warnIfFsyncOff(DataSource dataSource) throws SQLException {
+    try (Connection c = dataSource.getConnection();
+        Statement s = c.createStatement();
+        ResultSet rs = s.executeQuery("SHOW fsync")) {
+      if (rs.next() && !"on".equalsIgnoreCase(rs.getString(1))) {
+        LOG.warn("PostgreSQL runs with fsync={}: commits can be lost if the database host crashes", rs.getString(1));
+      }
+    }
+  }
+}

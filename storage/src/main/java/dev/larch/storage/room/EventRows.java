@@ -1,0 +1,186 @@
+package dev.larch.storage.room;
+
+import dev.larch.core.event.Pdu;
+import dev.larch.core.json.ReceivedJson;
+import dev.larch.core.room.EventStatus;
+import dev.larch.core.room.RoomVersion;
+import dev.larch.core.room.StoredEvent;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Types;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/** The {@code events}, {@code event_edges} and {@code event_auth_edges} tables: writes and row mapping. */
+final class EventRows {
+  /** The columns {@link #map} reads, in order. */
+  static final String COLUMNS =
+      "event_id, room_version, json, stream_ordering, depth, outlier, soft_failed, rejected_reason";
+
+  /** The condition for events clients may see. */
+  static final String VISIBLE = "outlier = FALSE AND soft_failed = FALSE AND rejected_reason IS NULL";
+
+  // Bounds the IN list of one query; callers asking for more are served in several queries.
+  private static final int IN_CHUNK = 100;
+
+  private EventRows() {}
+
+  /** An event's snapshot columns, or empty if the event is not stored. */
+  record StateRefs(boolean outlier, Long before, Long after) {}
+
+  static void insert(
+      Connection c,
+      Pdu event,
+      byte[] json,
+      EventStatus status,
+      long streamPosition,
+      Long stateBefore,
+      Long stateAfter)
+      throws SQLException {
+    try (PreparedStatement ps =
+        c.prepareStatement(
+            "INSERT INTO events (event_id, room_id, room_version, event_type, state_key, sender, membership,"
+                + " redacts, depth, stream_ordering, origin_server_ts, outlier, soft_failed, rejected_reason,"
+                + " state_before_snapshot_id, state_after_snapshot_id, json)"
+                + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
+      ps.setString(1, event.eventId());
+      ps.setString(2, event.roomId());
+      ps.setString(3, event.roomVersion().identifier());
+      ps.setString(4, event.type());
+      ps.setString(5, event.stateKey());
+      ps.setString(6, event.sender() == null ? "" : event.sender());
+      ps.setString(7, "m.room.member".equals(event.type()) ? event.membership() : null);
+      ps.setString(8, "m.room.redaction".equals(event.type()) ? event.redacts() : null);
+      ps.setLong(9, event.depth());
+      setLongOrNull(ps, 10, status.outlier() ? null : streamPosition);
+      ps.setLong(11, event.originServerTs());
+      ps.setBoolean(12, status.outlier());
+      ps.setBoolean(13, status.softFailed());
+      ps.setString(14, status.rejectedReason());
+      setLongOrNull(ps, 15, stateBefore);
+      setLongOrNull(ps, 16, stateAfter);
+      ps.setBytes(17, json);
+      ps.executeUpdate();
+    }
+    insertEdges(c, "INSERT INTO event_edges (event_id, prev_event_id, room_id) VALUES (?, ?, ?)", event,
+        event.prevEventIds(), true);
+    insertEdges(c, "INSERT INTO event_auth_edges (event_id, auth_event_id) VALUES (?, ?)", event,
+        event.authEventIds(), false);
+  }
+
+  private static void insertEdges(Connection c, String sql, Pdu event, List<String> targets, boolean withRoom)
+      throws SQLException {
+    if (targets.isEmpty()) {
+      return;
+    }
+    try (PreparedStatement ps = c.prepareStatement(sql)) {
+      // A malformed event may list the same ID twice; the edge exists once.
+      for (String target : new LinkedHashSet<>(targets)) {
+        ps.setString(1, event.eventId());
+        ps.setString(2, target);
+        if (withRoom) {
+          ps.setString(3, event.roomId());
+        }
+        ps.addBatch();
+      }
+      ps.executeBatch();
+    }
+  }
+
+  /** The stream position of a stored event (0 for an outlier), or empty if it is not stored. */
+  static Optional<Long> streamPosition(Connection c, String eventId) throws SQLException {
+    try (PreparedStatement ps = c.prepareStatement("SELECT stream_ordering FROM events WHERE event_id = ?")) {
+      ps.setString(1, eventId);
+      try (ResultSet rs = ps.executeQuery()) {
+        return rs.next() ? Optional.of(rs.getLong(1)) : Optional.empty();
+      }
+    }
+  }
+
+  static Optional<StateRefs> stateRefs(Connection c, String eventId) throws SQLException {
+    try (PreparedStatement ps =
+        c.prepareStatement(
+            "SELECT outlier, state_before_snapshot_id, state_after_snapshot_id FROM events WHERE event_id = ?")) {
+      ps.setString(1, eventId);
+      try (ResultSet rs = ps.executeQuery()) {
+        if (!rs.next()) {
+          return Optional.empty();
+        }
+        return Optional.of(new StateRefs(rs.getBoolean(1), longOrNull(rs, 2), longOrNull(rs, 3)));
+      }
+    }
+  }
+
+  /** The stored events among {@code eventIds}, in the order asked. */
+  static List<StoredEvent> byIds(Connection c, Collection<String> eventIds) throws SQLException {
+    List<String> ids = new ArrayList<>(new LinkedHashSet<>(eventIds));
+    Map<String, StoredEvent> found = new LinkedHashMap<>();
+    for (int from = 0; from < ids.size(); from += IN_CHUNK) {
+      List<String> chunk = ids.subList(from, Math.min(ids.size(), from + IN_CHUNK));
+      String sql = "SELECT " + COLUMNS + " FROM events WHERE event_id IN (?" + ", ?".repeat(chunk.size() - 1) + ")";
+      try (PreparedStatement ps = c.prepareStatement(sql)) {
+        for (int i = 0; i < chunk.size(); i++) {
+          ps.setString(i + 1, chunk.get(i));
+        }
+        try (ResultSet rs = ps.executeQuery()) {
+          while (rs.next()) {
+            StoredEvent event = map(rs);
+            found.put(event.eventId(), event);
+          }
+        }
+      }
+    }
+    List<StoredEvent> ordered = new ArrayList<>(found.size());
+    for (String id : ids) {
+      StoredEvent event = found.get(id);
+      if (event != null) {
+        ordered.add(event);
+      }
+    }
+    return ordered;
+  }
+
+  /** Runs a query selecting {@link #COLUMNS} and maps every row. */
+  static List<StoredEvent> query(PreparedStatement ps) throws SQLException {
+    List<StoredEvent> events = new ArrayList<>();
+    try (ResultSet rs = ps.executeQuery()) {
+      while (rs.next()) {
+        events.add(map(rs));
+      }
+    }
+    return events;
+  }
+
+  static StoredEvent map(ResultSet rs) throws SQLException {
+    String eventId = rs.getString(1);
+    RoomVersion version =
+        RoomVersion.byIdentifier(rs.getString(2))
+            .orElseThrow(() -> new IllegalStateException("stored event has an unknown room version"));
+    byte[] json = rs.getBytes(3);
+    long stream = rs.getLong(4);
+    long depth = rs.getLong(5);
+    EventStatus status = new EventStatus(rs.getBoolean(6), rs.getBoolean(7), rs.getString(8));
+    Pdu pdu = new Pdu(version, ReceivedJson.parseObject(json), eventId);
+    return new StoredEvent(pdu, json, stream, depth, status);
+  }
+
+  static void setLongOrNull(PreparedStatement ps, int index, Long value) throws SQLException {
+    if (value == null) {
+      ps.setNull(index, Types.BIGINT);
+    } else {
+      ps.setLong(index, value);
+    }
+  }
+
+  static Long longOrNull(ResultSet rs, int index) throws SQLException {
+    long value = rs.getLong(index);
+    return rs.wasNull() ? null : value;
+  }
+}
