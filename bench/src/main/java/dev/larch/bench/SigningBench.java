@@ -1,6 +1,7 @@
 package dev.larch.bench;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.larch.core.crypto.VerifyKey;
 import dev.larch.core.event.EventSigner;
 import dev.larch.core.event.EventVerdict;
 import dev.larch.core.event.Pdu;
@@ -33,8 +34,8 @@ public class SigningBench {
     signer = SampleEvents.signer();
     unsigned = SampleEvents.message();
     signed = signer.hashAndSign(unsigned, SampleEvents.version());
-    byte[] publicKey = signer.verifyKey().publicKey();
-    keys = (server, keyId) -> Optional.of(publicKey);
+    VerifyKey verifyKey = signer.verifyKey();
+    keys = (server, keyId) -> Optional.of(verifyKey);
     EventVerdict verdict = PduVerifier.verify(signed, keys);
     if (!verdict.contentHashOk() || !verdict.isSignedBy(SampleEvents.SERVER)) {
       throw new IllegalStateException("benchmark event does not verify: " + verdict);

@@ -6,9 +6,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.larch.core.crypto.SigningKey;
 import dev.larch.core.crypto.Signatures;
+import dev.larch.core.crypto.SigningKey;
 import dev.larch.core.crypto.UnpaddedBase64;
+import dev.larch.core.crypto.VerifyKey;
 import dev.larch.core.event.ContentHash;
 import dev.larch.core.event.EventSigner;
 import dev.larch.core.event.EventVerdict;
@@ -126,7 +127,7 @@ class SpecVectorsTest {
     assertEquals(
         vector.get("signature").textValue(),
         pdu.json().get("signatures").get(serverName).get(keyId).textValue());
-    EventVerdict verdict = PduVerifier.verify(pdu, (s, k) -> Optional.of(key.publicKey()));
+    EventVerdict verdict = PduVerifier.verify(pdu, (s, k) -> Optional.of(VerifyKey.of(k, key.publicKey())));
     assertEquals(ContentHash.Verdict.OK, verdict.contentHash());
     assertTrue(verdict.isSignedBy(serverName));
   }

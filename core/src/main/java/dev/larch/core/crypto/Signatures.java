@@ -97,13 +97,22 @@ public final class Signatures {
 
   /** Whether {@code signatureBase64} is a valid ed25519 signature of {@code signedBytes}; never throws. */
   public static boolean verifySignature(byte[] signedBytes, String signatureBase64, byte[] publicKey) {
-    byte[] signature;
+    byte[] signature = decodeSignature(signatureBase64);
+    return signature != null && SigningKey.verify(publicKey, signedBytes, signature);
+  }
+
+  /** Whether {@code signatureBase64} is {@code key}'s ed25519 signature of {@code signedBytes}; never throws. */
+  public static boolean verifySignature(byte[] signedBytes, String signatureBase64, VerifyKey key) {
+    byte[] signature = decodeSignature(signatureBase64);
+    return signature != null && key.verify(signedBytes, signature);
+  }
+
+  private static byte[] decodeSignature(String signatureBase64) {
     try {
-      signature = UnpaddedBase64.decode(signatureBase64);
+      return UnpaddedBase64.decode(signatureBase64);
     } catch (IllegalArgumentException e) {
-      return false;
+      return null;
     }
-    return SigningKey.verify(publicKey, signedBytes, signature);
   }
 
   /** The Base64 signature text at {@code signatures.<serverName>.<keyId>}, if it is a string. */

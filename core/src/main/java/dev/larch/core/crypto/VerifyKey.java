@@ -2,15 +2,21 @@ package dev.larch.core.crypto;
 
 import java.util.Arrays;
 import java.util.Objects;
+import org.bouncycastle.math.ec.rfc8032.Ed25519;
 
 /**
  * A public ed25519 verification key with its signing key identifier, as published under {@code verify_keys}.
  *
  * <p>Spec: server-server API, "Publishing Keys"; appendices, "Signing details".
+ *
+ * <p>The key is decoded to a curve point once, here: verification is the hot path of federation, and decoding the
+ * point on every signature costs about a fifth of a verification.
  */
 public final class VerifyKey {
   private final String keyId;
   private final byte[] publicKey;
+  // Null when the bytes are not a point on the curve: such a key verifies nothing.
+  private final Ed25519.PublicPoint point;
 
   private VerifyKey(String keyId, byte[] publicKey) {
     this.keyId = Objects.requireNonNull(keyId, "keyId");
@@ -21,6 +27,7 @@ public final class VerifyKey {
       throw new IllegalArgumentException("an ed25519 public key is 32 bytes, got " + publicKey.length);
     }
     this.publicKey = publicKey.clone();
+    this.point = Ed25519.validatePublicKeyPartialExport(this.publicKey, 0);
   }
 
   /** The key with this ID and these 32 public key bytes. */
@@ -54,7 +61,10 @@ public final class VerifyKey {
 
   /** Whether {@code signature} is this key's signature of {@code message}; never throws on bad input. */
   public boolean verify(byte[] message, byte[] signature) {
-    return SigningKey.verify(publicKey, message, signature);
+    if (point == null || message == null || signature == null || signature.length != SigningKey.SIGNATURE_LENGTH) {
+      return false;
+    }
+    return Ed25519.verify(signature, 0, point, message, 0, message.length);
   }
 
   @Override

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.larch.core.crypto.SignatureRef;
 import dev.larch.core.crypto.Signatures;
+import dev.larch.core.crypto.VerifyKey;
 import dev.larch.core.json.CanonicalJson;
 import dev.larch.core.json.CanonicalJsonException;
 import java.util.ArrayList;
@@ -22,10 +23,10 @@ import java.util.Set;
  * version 5+), are the {@link KeyLookup}'s business.
  */
 public final class PduVerifier {
-  /** Finds the public key a server published under a key ID, or empty if none is known. */
+  /** Finds the key a server published under a key ID, or empty if none is known. */
   @FunctionalInterface
   public interface KeyLookup {
-    Optional<byte[]> publicKey(String serverName, String keyId);
+    Optional<VerifyKey> verifyKey(String serverName, String keyId);
   }
 
   private PduVerifier() {}
@@ -44,7 +45,7 @@ public final class PduVerifier {
     }
     List<EventVerdict.SignatureCheck> checks = new ArrayList<>();
     for (SignatureRef ref : Signatures.list(json)) {
-      Optional<byte[]> key = keys.publicKey(ref.serverName(), ref.keyId());
+      Optional<VerifyKey> key = keys.verifyKey(ref.serverName(), ref.keyId());
       EventVerdict.SignatureStatus status;
       if (key.isEmpty()) {
         status = EventVerdict.SignatureStatus.UNKNOWN_KEY;

@@ -9,8 +9,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.larch.core.crypto.SignatureRef;
-import dev.larch.core.crypto.SigningKey;
 import dev.larch.core.crypto.Signatures;
+import dev.larch.core.crypto.SigningKey;
+import dev.larch.core.crypto.VerifyKey;
 import dev.larch.core.json.ReceivedJson;
 import dev.larch.core.room.RoomVersion;
 import java.math.BigDecimal;
@@ -73,7 +74,7 @@ class EventSignerTest {
     Pdu pdu = SIGNER.hashAndSign(message(), RoomVersion.V10);
     Pdu redacted = new Pdu(RoomVersion.V10, Redactor.redact(pdu.json(), RoomVersion.V10), pdu.eventId());
 
-    EventVerdict verdict = PduVerifier.verify(redacted, (s, k) -> Optional.of(KEY.publicKey()));
+    EventVerdict verdict = PduVerifier.verify(redacted, (s, k) -> Optional.of(VerifyKey.of(k, KEY.publicKey())));
 
     assertTrue(verdict.isSignedBy("x"));
     assertEquals(ContentHash.Verdict.MISMATCH, verdict.contentHash());
@@ -92,7 +93,7 @@ class EventSignerTest {
 
     assertThrows(IllegalArgumentException.class, () -> SIGNER.hashAndSign(floaty, RoomVersion.V6));
     Pdu v5 = SIGNER.hashAndSign(floaty, RoomVersion.V5);
-    assertTrue(PduVerifier.verify(v5, (s, k) -> Optional.of(KEY.publicKey())).isSignedBy("x"));
+    assertTrue(PduVerifier.verify(v5, (s, k) -> Optional.of(VerifyKey.of(k, KEY.publicKey()))).isSignedBy("x"));
   }
 
   @Test
@@ -106,10 +107,10 @@ class EventSignerTest {
     ObjectNode v11Changed = v11.json().deepCopy().put("origin", "elsewhere");
 
     assertFalse(
-        PduVerifier.verify(new Pdu(RoomVersion.V10, v10Changed, "$a"), (s, k) -> Optional.of(KEY.publicKey()))
+        PduVerifier.verify(new Pdu(RoomVersion.V10, v10Changed, "$a"), (s, k) -> Optional.of(VerifyKey.of(k, KEY.publicKey())))
             .isSignedBy("x"));
     assertTrue(
-        PduVerifier.verify(new Pdu(RoomVersion.V11, v11Changed, "$a"), (s, k) -> Optional.of(KEY.publicKey()))
+        PduVerifier.verify(new Pdu(RoomVersion.V11, v11Changed, "$a"), (s, k) -> Optional.of(VerifyKey.of(k, KEY.publicKey())))
             .isSignedBy("x"));
   }
 
@@ -124,7 +125,7 @@ class EventSignerTest {
     assertEquals(EventIds.eventId(countersigned.json(), RoomVersion.V10), countersigned.eventId());
     EventVerdict verdict =
         PduVerifier.verify(
-            countersigned, (s, k) -> Optional.of(s.equals("x") ? KEY.publicKey() : OTHER_KEY.publicKey()));
+            countersigned, (s, k) -> Optional.of(VerifyKey.of(k, s.equals("x") ? KEY.publicKey() : OTHER_KEY.publicKey())));
     assertTrue(verdict.isSignedByAll(List.of("x", "y")));
     assertFalse(pdu.json().get("signatures").has("y"), "the original is unchanged");
   }

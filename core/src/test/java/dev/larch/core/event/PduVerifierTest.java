@@ -16,6 +16,7 @@ import dev.larch.core.room.RoomVersion;
 import java.math.BigDecimal;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
+import dev.larch.core.crypto.VerifyKey;
 import java.util.Optional;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
@@ -25,7 +26,7 @@ class PduVerifierTest {
   private static final EventSigner SIGNER = new EventSigner("x", "ed25519:a", KEY);
   private static final PduVerifier.KeyLookup KEYS =
       (server, keyId) ->
-          server.equals("x") && keyId.equals("ed25519:a") ? Optional.of(KEY.publicKey()) : Optional.empty();
+          server.equals("x") && keyId.equals("ed25519:a") ? Optional.of(VerifyKey.of(keyId, KEY.publicKey())) : Optional.empty();
 
   private static ObjectNode json(String text) {
     return ReceivedJson.parseObject(text.getBytes(StandardCharsets.UTF_8));

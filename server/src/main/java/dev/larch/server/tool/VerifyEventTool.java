@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.larch.core.crypto.Signatures;
 import dev.larch.core.crypto.SigningKey;
 import dev.larch.core.crypto.UnpaddedBase64;
+import dev.larch.core.crypto.VerifyKey;
 import dev.larch.core.error.MatrixException;
 import dev.larch.core.event.ContentHash;
 import dev.larch.core.event.EventVerdict;
@@ -115,7 +116,7 @@ public final class VerifyEventTool {
     EventVerdict verdict = null;
     List<SignatureStatus> best = new ArrayList<>();
     for (byte[] key : keys) {
-      verdict = PduVerifier.verify(pdu, (s, k) -> Optional.of(key));
+      verdict = PduVerifier.verify(pdu, (s, k) -> Optional.of(VerifyKey.of(k, key)));
       for (int i = 0; i < verdict.signatures().size(); i++) {
         SignatureStatus status = verdict.signatures().get(i).status();
         if (i == best.size()) {
