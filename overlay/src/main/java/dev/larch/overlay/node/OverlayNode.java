@@ -1,6 +1,7 @@
 package dev.larch.overlay.node;
 
 import dev.larch.overlay.BadPeerException;
+import dev.larch.overlay.discovery.MulticastDiscovery;
 import dev.larch.overlay.identity.NodeKey;
 import dev.larch.overlay.identity.PublicKey;
 import dev.larch.overlay.router.Action;
@@ -17,20 +18,22 @@ import io.vertx.core.Vertx;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.ServerWebSocket;
-import io.vertx.core.http.WebSocketBase;
 import io.vertx.core.http.WebSocketClient;
 import io.vertx.core.http.WebSocketConnectOptions;
 import io.vertx.core.json.JsonObject;
 import io.vertx.core.net.NetClient;
 import io.vertx.core.net.NetClientOptions;
 import io.vertx.core.net.NetServer;
-import io.vertx.core.net.NetSocket;
+import io.vertx.core.net.SocketAddress;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
 import java.security.SecureRandom;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.BiConsumer;
+import java.util.function.Consumer;
 import java.util.function.LongSupplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -54,13 +57,23 @@ public final class OverlayNode {
   private final Map<Integer, PeerLink> links = new HashMap<>();
   private final StaticPeers staticPeers;
   private final WarnLimiter warn = new WarnLimiter(LOG);
+  private final Map<String, NetClient> boundClients = new HashMap<>(); // multicast dials, by source address
   private volatile BiConsumer<PublicKey, byte[]> trafficHandler = (source, payload) -> { };
+  private volatile Consumer<PeerEvent> peerHandler = event -> { };
   private Context context;
   private RouterState router;
   private NetServer server;
+  private NetServer multicastServer;
+  private MulticastDiscovery discovery;
   private NetClient netClient;
   private WebSocketClient wsClient;
   private String deploymentId;
+
+  /**
+   * A peering came up ({@code up}) or went down. {@code type} is the local peer type (doc 2.4), {@code zone} Go's
+   * connection zone ("static", an interface name, or empty), {@code reason} why a link went down when we know.
+   */
+  public record PeerEvent(boolean up, int port, PublicKey key, PeerType type, String zone, String uri, String reason) {}
 
   private OverlayNode(Vertx vertx, NodeKey key, OverlayConfig config, LongSupplier clock) {
     this.vertx = vertx;
@@ -87,18 +100,94 @@ public final class OverlayNode {
       router = new RouterState(key, new SecureRandom(), config.hopLimiting(), clock.getAsLong());
       netClient = vertx.createNetClient(new NetClientOptions().setConnectTimeout(5_000).setTcpNoDelay(true));
       wsClient = vertx.createWebSocketClient();
-      vertx.setPeriodic(TICK_MS, id -> run(router.tick(clock.getAsLong())));
+      vertx.setPeriodic(TICK_MS, id -> tick());
       vertx.setPeriodic(StaticPeers.CHECK_INTERVAL_MS, id -> staticPeers.check(clock.getAsLong()));
       config.staticPeers().forEach(uri -> staticPeers.add(uri, clock.getAsLong()));
+      Future<?> multicast = config.multicast() ? startMulticast() : Future.succeededFuture();
       if (config.listenPort() < 0) {
-        return Future.succeededFuture();
+        return multicast;
       }
-      return vertx.createNetServer().connectHandler(socket -> attach(tcp(socket, ""), "", PeerType.REMOTE))
+      return multicast.compose(v -> vertx.createNetServer()
+          .connectHandler(socket -> attach(Transports.tcp(socket, "", OverlayNode.this::onContext), "",
+              PeerType.REMOTE, false))
           .listen(config.listenPort(), config.listenHost())
           .onSuccess(s -> {
             server = s;
             LOG.info("overlay listening tcp={}:{} key={}", config.listenHost(), s.actualPort(), key.publicKey());
-          });
+          }));
+    }
+  }
+
+  /**
+   * Go's {@code Multicast.Start}: a dedicated TCP listener on {@code [::]:0} whose port the beacons advertise (not
+   * the {@code --overlay-listen} port), then discovery, driven by {@link #tick}.
+   */
+  private Future<?> startMulticast() {
+    return listenForMulticast("::").recover(e -> listenForMulticast("0.0.0.0")).onSuccess(s -> {
+      multicastServer = s;
+      discovery = new MulticastDiscovery(new DiscoveryHost(), config.multicastInterfaces(), this::onContext);
+      LOG.info("multicast discovery on, advertising tcp port {}", s.actualPort());
+    });
+  }
+
+  private Future<NetServer> listenForMulticast(String host) {
+    return vertx.createNetServer(new io.vertx.core.net.NetServerOptions().setTcpNoDelay(true))
+        .connectHandler(socket -> attach(Transports.tcp(socket, "", this::onContext), zoneOf(socket.remoteAddress()),
+            PeerType.MULTICAST, false))
+        .listen(0, host);
+  }
+
+  /** Go's zone of an inbound multicast peering: the IPv6 scope (interface name), empty for IPv4. */
+  private static String zoneOf(SocketAddress address) {
+    String host = address.hostAddress();
+    int percent = host == null ? -1 : host.indexOf('%');
+    return percent < 0 ? "" : host.substring(percent + 1);
+  }
+
+  private void tick() {
+    long now = clock.getAsLong();
+    run(router.tick(now));
+    for (PeerLink link : new ArrayList<>(links.values())) {
+      link.checkStall(now);
+    }
+    if (discovery != null) {
+      discovery.tick(now);
+    }
+  }
+
+  /** Discovery's view of this node; every call arrives on the context. */
+  private final class DiscoveryHost implements MulticastDiscovery.Host {
+    @Override
+    public PublicKey self() {
+      return key.publicKey();
+    }
+
+    @Override
+    public int advertisedPort() {
+      return multicastServer.actualPort();
+    }
+
+    @Override
+    public boolean isConnected(PublicKey peer, String zone) {
+      return links.values().stream().anyMatch(l -> !l.closed && peer.equals(l.remote) && zone.equals(l.zone));
+    }
+
+    @Override
+    public void dial(InetSocketAddress remote, InetAddress local, String zone, Runnable done) {
+      String bind = local == null ? "" : local.getHostAddress();
+      NetClient client = boundClients.computeIfAbsent(bind, b -> {
+        NetClientOptions options = new NetClientOptions().setConnectTimeout(5_000).setTcpNoDelay(true)
+            .setTcpKeepAlive(true);
+        return vertx.createNetClient(b.isEmpty() ? options : options.setLocalAddress(b));
+      });
+      client.connect(SocketAddress.inetSocketAddress(remote)).onComplete(result -> onContext(() -> {
+        if (result.succeeded()) {
+          attach(Transports.tcp(result.result(), "", OverlayNode.this::onContext), zone, PeerType.MULTICAST, true);
+        } else {
+          LOG.debug("multicast dial to {} failed: {}", remote, result.cause().toString());
+        }
+        done.run();
+      }));
     }
   }
 
@@ -114,6 +203,16 @@ public final class OverlayNode {
   /** Receives every datagram addressed to us, with its source key; called on the node's context. */
   public void trafficHandler(BiConsumer<PublicKey, byte[]> handler) {
     this.trafficHandler = handler;
+  }
+
+  /** Receives peering up/down events; called on the node's context. */
+  public void peerHandler(Consumer<PeerEvent> handler) {
+    this.peerHandler = handler;
+  }
+
+  /** The TCP port the multicast beacons advertise, or -1 when discovery is off. */
+  public int multicastPort() {
+    return multicastServer == null ? -1 : multicastServer.actualPort();
   }
 
   /** Sends one datagram (at most 1200 bytes) towards {@code destination}; best effort, like UDP. */
@@ -143,7 +242,7 @@ public final class OverlayNode {
     return ws -> {
       ws.pause(); // the HTTP server's context is not ours: hold bytes until the link is wired on our context
       onContext(() -> {
-        attach(websocket(ws, "ws://" + ws.remoteAddress()), "", PeerType.REMOTE);
+        attach(Transports.websocket(ws, "ws://" + ws.remoteAddress(), this::onContext), "", PeerType.REMOTE, false);
         ws.resume();
       });
     };
@@ -164,6 +263,9 @@ public final class OverlayNode {
     Promise<Void> done = Promise.promise();
     onContext(() -> {
       staticPeers.clear();
+      if (discovery != null) {
+        discovery.close();
+      }
       new ArrayList<>(links.values()).forEach(PeerLink::close);
       vertx.undeploy(deploymentId).onComplete(done);
     });
@@ -173,7 +275,7 @@ public final class OverlayNode {
   private Future<Void> dialForManager(String uri) {
     if (uri.startsWith("ws://") || uri.startsWith("wss://")) {
       return wsClient.connect(new WebSocketConnectOptions().setAbsoluteURI(uri)).map(ws -> {
-        attach(websocket(ws, uri), "static", PeerType.REMOTE);
+        attach(Transports.websocket(ws, uri, this::onContext), "static", PeerType.REMOTE, true);
         return null;
       });
     }
@@ -184,14 +286,14 @@ public final class OverlayNode {
     String host = uri.substring(0, colon).replace("[", "").replace("]", "");
     int port = Integer.parseInt(uri.substring(colon + 1));
     return netClient.connect(port, host).map(socket -> {
-      attach(tcp(socket, uri), "static", PeerType.REMOTE);
+      attach(Transports.tcp(socket, uri, this::onContext), "static", PeerType.REMOTE, true);
       return null;
     });
   }
 
   /** Writes our handshake at once (Go does not wait either), then feeds whatever arrives into the link. */
-  private void attach(PeerLink.Transport transport, String zone, PeerType type) {
-    PeerLink link = new PeerLink(transport, zone, !zone.isEmpty());
+  private void attach(PeerLink.Transport transport, String zone, PeerType type, boolean outbound) {
+    PeerLink link = new PeerLink(transport, zone, outbound, clock);
     transport.write(Buffer.buffer(Handshake.build(key)));
     staticPeers.linked(transport.uri(), link);
     vertx.setTimer(HANDSHAKE_TIMEOUT_MS, id -> {
@@ -200,7 +302,7 @@ public final class OverlayNode {
         link.close();
       }
     });
-    transport.bind(data -> onBytes(link, data, type), () -> onClosed(link));
+    transport.bind(data -> onBytes(link, data, type), () -> onClosed(link, type));
   }
 
   private void onBytes(PeerLink link, Buffer data, PeerType type) {
@@ -220,6 +322,7 @@ public final class OverlayNode {
         link.port = added.port();
         links.put(link.port, link);
         LOG.info("peer up port={} key={} uri={}", link.port, link.remote, link.transport().uri());
+        emit(new PeerEvent(true, link.port, link.remote, type, link.zone, link.transport().uri(), null));
         run(added.actions());
       }
       for (byte[] bytes : frames) {
@@ -239,13 +342,27 @@ public final class OverlayNode {
     }
   }
 
-  private void onClosed(PeerLink link) {
+  private void onClosed(PeerLink link, PeerType type) {
     link.closed = true;
     staticPeers.unlinked(link.transport().uri(), link);
+    if (link.closeReason != null) {
+      warn.peer("dropping peer port={} key={}: {}", link.port, link.remote, link.closeReason);
+    }
     if (link.port > 0 && links.get(link.port) == link) {
       links.remove(link.port);
       LOG.info("peer down port={} key={}", link.port, link.remote);
       run(router.removePeer(link.port, clock.getAsLong()));
+    }
+    if (link.port > 0) {
+      emit(new PeerEvent(false, link.port, link.remote, type, link.zone, link.transport().uri(), link.closeReason));
+    }
+  }
+
+  private void emit(PeerEvent event) {
+    try {
+      peerHandler.accept(event);
+    } catch (RuntimeException e) {
+      LOG.error("peer handler failed", e);
     }
   }
 
@@ -285,69 +402,5 @@ public final class OverlayNode {
     } else {
       context.runOnContext(v -> task.run());
     }
-  }
-
-  private PeerLink.Transport tcp(NetSocket socket, String uri) {
-    String name = uri.isEmpty() ? "tcp://" + socket.remoteAddress() : uri;
-    return new PeerLink.Transport() {
-      @Override
-      public void write(Buffer bytes) {
-        socket.write(bytes);
-      }
-
-      @Override
-      public boolean writeQueueFull() {
-        return socket.writeQueueFull();
-      }
-
-      @Override
-      public void close() {
-        socket.close();
-      }
-
-      @Override
-      public String uri() {
-        return name;
-      }
-
-      @Override
-      public void bind(Handler<Buffer> bytes, Runnable closed) {
-        socket.handler(data -> onContext(() -> bytes.handle(data)));
-        socket.closeHandler(v -> onContext(closed));
-        socket.exceptionHandler(e -> socket.close());
-      }
-    };
-  }
-
-  private PeerLink.Transport websocket(WebSocketBase ws, String uri) {
-    return new PeerLink.Transport() {
-      @Override
-      public void write(Buffer bytes) {
-        ws.writeBinaryMessage(bytes); // one frame per binary message, as Go writes them
-      }
-
-      @Override
-      public boolean writeQueueFull() {
-        return ws.writeQueueFull();
-      }
-
-      @Override
-      public void close() {
-        ws.close();
-      }
-
-      @Override
-      public String uri() {
-        return uri;
-      }
-
-      @Override
-      public void bind(Handler<Buffer> bytes, Runnable closed) {
-        ws.binaryMessageHandler(data -> onContext(() -> bytes.handle(data)));
-        ws.textMessageHandler(text -> ws.close()); // Go's client fails on text too
-        ws.closeHandler(v -> onContext(closed));
-        ws.exceptionHandler(e -> ws.close());
-      }
-    };
   }
 }

@@ -1,0 +1,91 @@
+package dev.larch.overlay.node;
+
+import io.vertx.core.Handler;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.WebSocketBase;
+import io.vertx.core.net.NetSocket;
+import java.util.function.Consumer;
+
+/**
+ * The two byte pipes a peering runs over: a TCP {@link NetSocket} and a WebSocket (client or server side, one binary
+ * message per frame as Go writes them; protocol doc 2.4). Every callback is moved onto the node's context by
+ * {@code onContext} before it reaches the link.
+ */
+final class Transports {
+  private Transports() {
+  }
+
+  static PeerLink.Transport tcp(NetSocket socket, String uri, Consumer<Runnable> onContext) {
+    String name = uri.isEmpty() ? "tcp://" + socket.remoteAddress() : uri;
+    return new PeerLink.Transport() {
+      @Override
+      public void write(Buffer bytes) {
+        socket.write(bytes);
+      }
+
+      @Override
+      public boolean writeQueueFull() {
+        return socket.writeQueueFull();
+      }
+
+      @Override
+      public void drainHandler(Runnable drained) {
+        socket.drainHandler(v -> onContext.accept(drained));
+      }
+
+      @Override
+      public void close() {
+        socket.close();
+      }
+
+      @Override
+      public String uri() {
+        return name;
+      }
+
+      @Override
+      public void bind(Handler<Buffer> bytes, Runnable closed) {
+        socket.handler(data -> onContext.accept(() -> bytes.handle(data)));
+        socket.closeHandler(v -> onContext.accept(closed));
+        socket.exceptionHandler(e -> socket.close());
+      }
+    };
+  }
+
+  static PeerLink.Transport websocket(WebSocketBase ws, String uri, Consumer<Runnable> onContext) {
+    return new PeerLink.Transport() {
+      @Override
+      public void write(Buffer bytes) {
+        ws.writeBinaryMessage(bytes); // one frame per binary message, as Go writes them
+      }
+
+      @Override
+      public boolean writeQueueFull() {
+        return ws.writeQueueFull();
+      }
+
+      @Override
+      public void drainHandler(Runnable drained) {
+        ws.drainHandler(v -> onContext.accept(drained));
+      }
+
+      @Override
+      public void close() {
+        ws.close();
+      }
+
+      @Override
+      public String uri() {
+        return uri;
+      }
+
+      @Override
+      public void bind(Handler<Buffer> bytes, Runnable closed) {
+        ws.binaryMessageHandler(data -> onContext.accept(() -> bytes.handle(data)));
+        ws.textMessageHandler(text -> ws.close()); // Go's client fails on text too
+        ws.closeHandler(v -> onContext.accept(closed));
+        ws.exceptionHandler(e -> ws.close());
+      }
+    };
+  }
+}
