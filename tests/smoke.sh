@@ -23,7 +23,7 @@ fail() {
 }
 
 # Port 0: the OS picks a free port, and the startup line says which.
-"$ROOT/larch" run --data-dir "$WORK/data" --client-listen 127.0.0.1:0 >"$LOG" 2>&1 </dev/null &
+"$ROOT/larch" run --data-dir "$WORK/data" --client-listen 127.0.0.1:0 --overlay-listen 127.0.0.1:0 --no-multicast >"$LOG" 2>&1 </dev/null &
 PID=$!
 
 port=""
@@ -39,6 +39,10 @@ grep -q "mode=p2p server_name=[0-9a-f]\{64\} key_id=ed25519:dendrite-demo-yggdra
 
 body="$(curl -fsS --max-time 5 "http://127.0.0.1:$port/_matrix/client/versions")" || fail "GET /versions failed"
 [[ "$body" == *'"v1.11"'* ]] || fail "unexpected /versions body: $body"
+
+name="$(sed -n 's/.*mode=p2p server_name=\([0-9a-f]\{64\}\).*/\1/p' "$LOG" | head -n 1)"
+pinecone="$(curl -fsS --max-time 5 "http://127.0.0.1:$port/pinecone")" || fail "GET /pinecone failed"
+[[ "$pinecone" == *"\"public_key\":\"$name\""* ]] || fail "/pinecone does not name this node's key: $pinecone"
 
 [[ -n "$(find "$WORK/data/signing.key" -perm 600)" ]] || fail "signing.key is not mode 600"
 

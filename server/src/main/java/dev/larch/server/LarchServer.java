@@ -5,6 +5,7 @@ import dev.larch.federation.FederationApi;
 import dev.larch.server.config.HostPort;
 import dev.larch.server.config.LarchConfig;
 import dev.larch.server.identity.NodeIdentity;
+import dev.larch.server.p2p.OverlayService;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpServer;
@@ -22,7 +23,10 @@ import org.slf4j.LoggerFactory;
  * A running Larch node: Vert.x plus the HTTP listener serving the client API and, for now, the federation API.
  *
  * <p>Requests are split by path between the two APIs' routers, so each router keeps its own error handling and CORS
- * policy; in P2P mode the federation router will also sit behind the overlay listener.
+ * policy; in P2P mode the federation router will also sit behind the overlay listener. When the overlay runs (P2P
+ * mode by default), it starts first, so a taken overlay port fails the start before any HTTP port is bound, and the
+ * client HTTP server also accepts overlay peerings at {@code /ws} and serves the router state at
+ * {@code GET /pinecone}.
  *
  * <p>{@link #start} and {@link #close} block the calling thread and must never be called on a Vert.x thread.
  */
@@ -35,33 +39,39 @@ public final class LarchServer implements AutoCloseable {
   private final Vertx vertx;
   private final HttpServer clientServer;
   private final HostPort clientAddress;
+  private final OverlayService overlay; // null when the overlay does not run
   private final Instant startedAt = Instant.now();
   private boolean closed;
 
-  private LarchServer(Vertx vertx, HttpServer clientServer, HostPort clientAddress) {
+  private LarchServer(Vertx vertx, HttpServer clientServer, HostPort clientAddress, OverlayService overlay) {
     this.vertx = vertx;
     this.clientServer = clientServer;
     this.clientAddress = clientAddress;
+    this.overlay = overlay;
   }
 
   /**
    * Starts a node for {@code config} and {@code identity} and logs one line saying who and where it is.
    *
-   * @throws StartException when the listener cannot be bound (address in use, not local, ...)
+   * @throws StartException when a listener cannot be bound (address in use, not local, ...)
    */
   public static LarchServer start(LarchConfig config, NodeIdentity identity) throws StartException {
     HostPort listen = config.client().listenAddress();
     Vertx vertx = Vertx.vertx();
     try {
+      OverlayService overlay = config.overlayRuns() ? startOverlay(vertx, config, identity) : null;
       Router clientRouter = new ClientApi().router(vertx);
       Router federationRouter = new FederationApi(LarchMain.VERSION).router(vertx);
       HttpServer server =
           vertx
               .createHttpServer()
               .requestHandler(request -> route(request, clientRouter, federationRouter));
+      if (overlay != null) {
+        overlay.mount(server, clientRouter);
+      }
       await(server.listen(listen.port(), listen.host()), START_TIMEOUT);
       HostPort bound = new HostPort(listen.host(), server.actualPort());
-      LarchServer larch = new LarchServer(vertx, server, bound);
+      LarchServer larch = new LarchServer(vertx, server, bound, overlay);
       log.info(
           "started mode={} server_name={} key_id={} client_listen={} data_dir={} startup_ms={}",
           identity.mode().label(),
@@ -70,6 +80,9 @@ public final class LarchServer implements AutoCloseable {
           bound,
           config.dataPath().toAbsolutePath().normalize(),
           millisSinceProcessStart());
+      if (overlay != null) {
+        overlay.logPeering(identity, bound);
+      }
       return larch;
     } catch (ExecutionException e) {
       closeQuietly(vertx);
@@ -79,9 +92,25 @@ public final class LarchServer implements AutoCloseable {
     } catch (TimeoutException e) {
       closeQuietly(vertx);
       throw new StartException("timed out listening on client.listen " + listen);
-    } catch (RuntimeException e) {
+    } catch (StartException | RuntimeException e) {
       closeQuietly(vertx);
       throw e;
+    }
+  }
+
+  /** Starts the overlay, turning a listen failure into a message naming {@code overlay.listen}. */
+  private static OverlayService startOverlay(Vertx vertx, LarchConfig config, NodeIdentity identity)
+      throws StartException {
+    HostPort listen = config.overlay().listenAddress();
+    try {
+      return await(OverlayService.start(vertx, identity, config.overlay()), START_TIMEOUT);
+    } catch (ExecutionException e) {
+      Throwable cause = e.getCause();
+      String why = cause.getMessage() != null ? cause.getMessage() : cause.getClass().getSimpleName();
+      throw new StartException("cannot listen on overlay.listen " + listen + ": " + why
+          + " (another node on this machine? give it another --overlay-listen port, or port 0 for any)");
+    } catch (TimeoutException e) {
+      throw new StartException("timed out starting the overlay on overlay.listen " + listen);
     }
   }
 
@@ -90,9 +119,14 @@ public final class LarchServer implements AutoCloseable {
     return clientAddress;
   }
 
+  /** The overlay's TCP peering port (the real one when 0 was asked for), or -1 when the overlay does not run. */
+  public int overlayTcpPort() {
+    return overlay == null ? -1 : overlay.tcpPort();
+  }
+
   /**
-   * Stops accepting requests, lets in-flight ones finish for a few seconds, stops Vert.x and logs {@code stopped}.
-   * Safe to call more than once and from several threads.
+   * Closes the overlay's peerings, stops accepting requests, lets in-flight ones finish for a few seconds, stops
+   * Vert.x and logs {@code stopped}. Safe to call more than once and from several threads.
    */
   @Override
   public synchronized void close() {
@@ -100,6 +134,14 @@ public final class LarchServer implements AutoCloseable {
       return;
     }
     closed = true;
+    if (overlay != null) {
+      // First: peers see us leave at once, and the /ws peerings no longer hold the HTTP shutdown's grace period.
+      try {
+        await(overlay.close(), SHUTDOWN_GRACE);
+      } catch (ExecutionException | TimeoutException e) {
+        log.warn("overlay did not close cleanly reason={}", String.valueOf(e.getCause()));
+      }
+    }
     try {
       await(clientServer.shutdown(SHUTDOWN_GRACE.toMillis(), TimeUnit.MILLISECONDS), SHUTDOWN_GRACE.plusSeconds(1));
     } catch (ExecutionException | TimeoutException e) {

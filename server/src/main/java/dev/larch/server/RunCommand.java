@@ -38,7 +38,7 @@ final class RunCommand {
         return 0;
       }
       LarchConfig config = ConfigLoader.load(flags.configFile().orElseGet(RunCommand::defaultConfigFile),
-          flags.values());
+          flags.values(), flags.lists());
       KeyFile keyFile = KeyFile.loadOrCreate(config.dataPath(), new SecureRandom());
       NodeIdentity identity = NodeIdentity.of(keyFile, config.classicServerName());
       server = LarchServer.start(config, identity);

@@ -89,6 +89,18 @@ class LarchMainTest {
   }
 
   @Test
+  void run_badStaticPeer_exits2NamingFlag() {
+    assertEquals(2, execute("run", "--data-dir", dir.toString(), "--no-multicast", "--static-peer", "tcp://h:1"));
+    assertCleanError("--static-peer: \"tcp://h:1\" has an unsupported scheme");
+  }
+
+  @Test
+  void run_badOverlayListen_exits2NamingFlag() {
+    assertEquals(2, execute("run", "--data-dir", dir.toString(), "--overlay-listen", "0.0.0.0:70000"));
+    assertCleanError("--overlay-listen: ");
+  }
+
+  @Test
   void run_help_printsUsageAndExits0() {
     assertEquals(0, execute("run", "--help"));
     assertTrue(out.toString(StandardCharsets.UTF_8).contains("--client-listen"));

@@ -1,5 +1,6 @@
 package dev.larch.server;
 
+import static java.util.concurrent.TimeUnit.SECONDS;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -10,6 +11,10 @@ import dev.larch.server.config.ConfigLoader;
 import dev.larch.server.config.LarchConfig;
 import dev.larch.server.identity.KeyFile;
 import dev.larch.server.identity.NodeIdentity;
+import io.vertx.core.Vertx;
+import io.vertx.core.http.UpgradeRejectedException;
+import io.vertx.core.http.WebSocket;
+import io.vertx.core.http.WebSocketClient;
 import java.io.IOException;
 import java.net.ConnectException;
 import java.net.ServerSocket;
@@ -23,6 +28,9 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -38,8 +46,10 @@ class LarchServerTest {
 
   @BeforeEach
   void start() throws Exception {
+    // Loopback only and never multicast: tests must not touch the LAN.
     LarchConfig config =
-        ConfigLoader.parse(null, null, Map.of("data_dir", dataDir.toString(), "client.listen", "127.0.0.1:0"));
+        ConfigLoader.parse(null, null, Map.of("data_dir", dataDir.toString(), "client.listen", "127.0.0.1:0",
+            "overlay.listen", "127.0.0.1:0", "overlay.multicast", "false"));
     NodeIdentity identity =
         NodeIdentity.of(KeyFile.loadOrCreate(config.dataPath(), new SecureRandom()), config.classicServerName());
     server = LarchServer.start(config, identity);
@@ -167,10 +177,79 @@ class LarchServerTest {
   void start_onBusyPort_failsWithMessageNamingKey() throws Exception {
     LarchConfig busy =
         ConfigLoader.parse(null, null, Map.of("data_dir", dataDir.toString(),
-            "client.listen", "127.0.0.1:" + server.clientAddress().port()));
+            "client.listen", "127.0.0.1:" + server.clientAddress().port(),
+            "overlay.listen", "127.0.0.1:0", "overlay.multicast", "false"));
     NodeIdentity identity = NodeIdentity.of(KeyFile.loadOrCreate(dataDir, new SecureRandom()), busy.classicServerName());
 
     StartException e = assertThrows(StartException.class, () -> LarchServer.start(busy, identity));
     assertTrue(e.getMessage().startsWith("cannot listen on client.listen 127.0.0.1:"), e.getMessage());
+  }
+
+  @Test
+  void start_onBusyOverlayPort_failsWithMessageNamingKey() throws Exception {
+    LarchConfig busy =
+        ConfigLoader.parse(null, null, Map.of("data_dir", dataDir.toString(), "client.listen", "127.0.0.1:0",
+            "overlay.listen", "127.0.0.1:" + server.overlayTcpPort(), "overlay.multicast", "false"));
+    NodeIdentity identity = NodeIdentity.of(KeyFile.loadOrCreate(dataDir, new SecureRandom()), busy.classicServerName());
+
+    StartException e = assertThrows(StartException.class, () -> LarchServer.start(busy, identity));
+    assertTrue(e.getMessage().startsWith("cannot listen on overlay.listen 127.0.0.1:"), e.getMessage());
+  }
+
+  @Test
+  void pinecone_servesTheRouterAsJson_keyedByTheServerName() throws Exception {
+    HttpResponse<String> response = send("GET", "/pinecone");
+
+    assertEquals(200, response.statusCode());
+    assertCors(response);
+    JsonNode body = json(response);
+    String serverName = NodeIdentity.of(KeyFile.loadOrCreate(dataDir, new SecureRandom()), Optional.empty())
+        .serverName();
+    assertEquals(serverName, body.get("public_key").asText());
+    assertEquals(serverName, body.get("root").get("root_public_key").asText(), "alone, it is its own root");
+    assertTrue(body.get("peers").isObject());
+  }
+
+  @Test
+  void webSocket_atWs_speaksPinecone_elsewhereIsRefused() throws Exception {
+    Vertx vertx = Vertx.vertx();
+    try {
+      WebSocketClient client = vertx.createWebSocketClient();
+      int port = server.clientAddress().port();
+      CompletableFuture<Integer> firstMessage = new CompletableFuture<>();
+      // The handler is set in the connect callback, on the event loop, so no message can slip past it.
+      WebSocket ws =
+          client.connect(port, "127.0.0.1", "/ws")
+              .onSuccess(socket -> socket.binaryMessageHandler(b -> firstMessage.complete(b.length())))
+              .toCompletionStage().toCompletableFuture().get(5, SECONDS);
+      assertEquals(104, firstMessage.get(5, SECONDS), "the overlay greets with its 104-byte handshake");
+      ws.close();
+
+      ExecutionException refused =
+          assertThrows(ExecutionException.class,
+              () -> client.connect(port, "127.0.0.1", "/other").toCompletionStage().toCompletableFuture()
+                  .get(5, SECONDS));
+      assertTrue(refused.getCause() instanceof UpgradeRejectedException, refused.toString());
+      assertEquals(404, ((UpgradeRejectedException) refused.getCause()).getStatus());
+    } finally {
+      vertx.close().toCompletionStage().toCompletableFuture().get(5, SECONDS);
+    }
+  }
+
+  @Test
+  void classicMode_runsNoOverlay() throws Exception {
+    LarchConfig classic =
+        ConfigLoader.parse(null, null, Map.of("data_dir", dataDir.resolve("classic").toString(),
+            "client.listen", "127.0.0.1:0", "server_name", "example.org"));
+    NodeIdentity identity =
+        NodeIdentity.of(KeyFile.loadOrCreate(classic.dataPath(), new SecureRandom()), classic.classicServerName());
+    try (LarchServer node = LarchServer.start(classic, identity)) {
+      assertEquals(-1, node.overlayTcpPort());
+      HttpRequest request =
+          HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + node.clientAddress().port() + "/pinecone")).build();
+      HttpResponse<String> response = http.send(request, HttpResponse.BodyHandlers.ofString());
+      assertEquals(404, response.statusCode());
+      assertEquals("M_UNRECOGNIZED", json(response).get("errcode").asText());
+    }
   }
 }

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.JsonLocation;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.databind.node.TextNode;
 import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
@@ -24,11 +25,17 @@ import java.util.Map;
  * key by key, so a key absent from the defaults is reported as unknown and a section given as a single value (or the
  * reverse) is reported at its key, before Jackson binds the merged tree to the records. Each key remembers where its
  * value came from, so every message names the flag, or the file and key, the user has to fix. All problems are
- * collected before failing.
+ * collected before failing. A key whose default is a list ({@code overlay.static_peers}) takes a YAML list of single
+ * values, and from the command line a repeatable flag whose values replace the file's list as a whole.
  */
 public final class ConfigLoader {
   private static final YAMLMapper YAML =
       YAMLMapper.builder().enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION).build();
+  /**
+   * Keys whose flag is not derived from the key. A list key's flag gives one element per use, so it is singular;
+   * {@code --static-peer} is also the name Pinecone's own tools and the issue use.
+   */
+  private static final Map<String, String> FLAG_EXCEPTIONS = Map.of("overlay.static_peers", "--static-peer");
 
   private ConfigLoader() {}
 
@@ -39,8 +46,20 @@ public final class ConfigLoader {
    * @throws ConfigException naming every problem found
    */
   public static LarchConfig load(Path file, Map<String, String> flags) throws ConfigException {
+    return load(file, flags, Map.of());
+  }
+
+  /**
+   * Reads {@code file} (or only the defaults when it is {@code null}) and applies {@code flags} and {@code lists}.
+   *
+   * @param flags single values from the command line by dotted key; all must be known keys
+   * @param lists list values from the command line by dotted key (see {@link #isList}); each replaces the file's list
+   * @throws ConfigException naming every problem found
+   */
+  public static LarchConfig load(Path file, Map<String, String> flags, Map<String, List<String>> lists)
+      throws ConfigException {
     if (file == null) {
-      return parse(null, null, flags);
+      return parse(null, null, flags, lists);
     }
     String text;
     try {
@@ -50,7 +69,7 @@ public final class ConfigLoader {
     } catch (IOException e) {
       throw new ConfigException("cannot read config file " + file + ": " + e.getMessage());
     }
-    return parse(text, file.toString(), flags);
+    return parse(text, file.toString(), flags, lists);
   }
 
   /**
@@ -59,6 +78,18 @@ public final class ConfigLoader {
    * @throws ConfigException naming every problem found
    */
   public static LarchConfig parse(String yaml, String origin, Map<String, String> flags) throws ConfigException {
+    return parse(yaml, origin, flags, Map.of());
+  }
+
+  /**
+   * Parses {@code yaml} (may be {@code null} for none) read from {@code origin} and applies {@code flags} and
+   * {@code lists}.
+   *
+   * @throws ConfigException naming every problem found
+   */
+  public static LarchConfig parse(
+      String yaml, String origin, Map<String, String> flags, Map<String, List<String>> lists)
+      throws ConfigException {
     ObjectNode tree = defaultsTree();
     Map<String, String> origins = new HashMap<>();
     List<String> problems = new ArrayList<>();
@@ -71,7 +102,12 @@ public final class ConfigLoader {
         problems.add(origin + ": must be a mapping of keys to values, such as the shipped conf/larch.yaml");
       }
     }
-    flags.forEach((key, value) -> applyFlag(tree, key, value, origins));
+    flags.forEach((key, value) -> applyFlag(tree, key, TextNode.valueOf(value), origins));
+    lists.forEach((key, values) -> {
+      ArrayNode array = YAML.createArrayNode();
+      values.forEach(array::add);
+      applyFlag(tree, key, array, origins);
+    });
     if (!problems.isEmpty()) {
       throw new ConfigException(problems);
     }
@@ -80,7 +116,7 @@ public final class ConfigLoader {
     try {
       config = YAML.treeToValue(tree, LarchConfig.class);
     } catch (JsonProcessingException e) {
-      // Unreachable while every leaf is a string; kept so a future non-string key fails with a message, not a trace.
+      // Unreachable while every leaf is text or a list of text; kept so a future typed key fails with a message.
       throw new ConfigException("invalid configuration: " + e.getOriginalMessage());
     }
     for (ConfigProblem p : config.validate()) {
@@ -99,9 +135,22 @@ public final class ConfigLoader {
     return keys;
   }
 
-  /** The command-line flag for {@code key}: the dotted path with {@code .} and {@code _} written as {@code -}. */
+  /**
+   * The command-line flag for {@code key}: the dotted path with {@code .} and {@code _} written as {@code -}, except
+   * {@code overlay.static_peers}, whose repeatable flag is {@code --static-peer}.
+   */
   public static String flagFor(String key) {
-    return "--" + key.replace('.', '-').replace('_', '-');
+    String exception = FLAG_EXCEPTIONS.get(key);
+    return exception != null ? exception : "--" + key.replace('.', '-').replace('_', '-');
+  }
+
+  /** Whether {@code key} holds a list, so its flag may be repeated. */
+  public static boolean isList(String key) {
+    JsonNode node = defaultsTree();
+    for (String part : key.split("\\.")) {
+      node = node.path(part);
+    }
+    return node.isArray();
   }
 
   private static ObjectNode defaultsTree() {
@@ -144,6 +193,8 @@ public final class ConfigLoader {
           // An empty section ("client:" with nothing below) is null in YAML and simply keeps the defaults.
           problems.add(origin + ": " + key + ": must be a section of keys, not a single value");
         }
+      } else if (schema.isArray()) {
+        mergeList(target, name, value, key, origin, origins, problems);
       } else if (value.isContainerNode()) {
         problems.add(origin + ": " + key + ": must be a single value, not a list or section");
       } else {
@@ -153,13 +204,39 @@ public final class ConfigLoader {
     }
   }
 
-  private static void applyFlag(ObjectNode tree, String key, String value, Map<String, String> origins) {
+  /** A list key: a YAML list of single values (or nothing, for an empty list), each kept as text. */
+  private static void mergeList(
+      ObjectNode target,
+      String name,
+      JsonNode value,
+      String key,
+      String origin,
+      Map<String, String> origins,
+      List<String> problems) {
+    ArrayNode list = YAML.createArrayNode();
+    if (value.isArray()) {
+      for (JsonNode element : value) {
+        if (element.isContainerNode() || element.isNull()) {
+          problems.add(origin + ": " + key + ": each entry must be a single value, e.g. - 192.168.1.20:5977");
+          return;
+        }
+        list.add(element.asText());
+      }
+    } else if (!value.isNull()) {
+      problems.add(origin + ": " + key + ": must be a list, one entry per line starting with \"- \", or [] for none");
+      return;
+    }
+    target.set(name, list);
+    origins.put(key, origin);
+  }
+
+  private static void applyFlag(ObjectNode tree, String key, JsonNode value, Map<String, String> origins) {
     String[] parts = key.split("\\.");
     ObjectNode section = tree;
     for (int i = 0; i < parts.length - 1; i++) {
       section = (ObjectNode) section.get(parts[i]);
     }
-    section.set(parts[parts.length - 1], TextNode.valueOf(value));
+    section.set(parts[parts.length - 1], value);
     origins.put(key, flagFor(key));
   }
 
@@ -167,7 +244,7 @@ public final class ConfigLoader {
     node.fields()
         .forEachRemaining(
             field -> {
-              if (field.getValue().isObject()) {
+              if (field.getValue().isObject()) { // a list is a leaf: one key, one flag
                 collectKeys(field.getValue(), prefix + field.getKey() + ".", keys);
               } else {
                 keys.add(prefix + field.getKey());

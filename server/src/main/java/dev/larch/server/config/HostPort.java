@@ -16,12 +16,21 @@ public record HostPort(String host, int port) {
    * @throws IllegalArgumentException with a message fit for the user when {@code text} is not {@code HOST:PORT}
    */
   public static HostPort parse(String text) {
+    return parse(text, "127.0.0.1:8008");
+  }
+
+  /**
+   * Parses {@code text}, quoting {@code example} in the message when it is not {@code HOST:PORT} at all.
+   *
+   * @throws IllegalArgumentException with a message fit for the user when {@code text} is not {@code HOST:PORT}
+   */
+  public static HostPort parse(String text, String example) {
     if (text == null || text.isBlank()) {
-      throw new IllegalArgumentException("must be HOST:PORT, e.g. 127.0.0.1:8008, but is empty");
+      throw new IllegalArgumentException("must be HOST:PORT, e.g. " + example + ", but is empty");
     }
     int colon = text.lastIndexOf(':');
     if (colon <= 0 || colon == text.length() - 1) {
-      throw new IllegalArgumentException("\"" + text + "\" is not HOST:PORT, e.g. 127.0.0.1:8008");
+      throw new IllegalArgumentException("\"" + text + "\" is not HOST:PORT, e.g. " + example);
     }
     String host = text.substring(0, colon);
     String portText = text.substring(colon + 1);

@@ -18,16 +18,19 @@ import java.util.Optional;
  * @param serverName the classic-mode server name, or {@code null} for peer-to-peer mode (key {@code server_name})
  * @param client the client API listener (section {@code client})
  * @param database the database (section {@code database})
+ * @param overlay the Pinecone overlay (section {@code overlay})
  */
 public record LarchConfig(
     @JsonProperty("data_dir") String dataDir,
     @JsonProperty("server_name") String serverName,
     @JsonProperty("client") ClientConfig client,
-    @JsonProperty("database") DatabaseConfig database) {
+    @JsonProperty("database") DatabaseConfig database,
+    @JsonProperty("overlay") OverlaySettings overlay) {
 
   /** The built-in defaults; {@code conf/larch.yaml} documents exactly these values. */
   public static LarchConfig defaults() {
-    return new LarchConfig("./data", null, ClientConfig.defaults(), DatabaseConfig.defaults());
+    return new LarchConfig(
+        "./data", null, ClientConfig.defaults(), DatabaseConfig.defaults(), OverlaySettings.defaults());
   }
 
   /** Every problem with this config, each naming its key; empty when the config is usable. */
@@ -47,12 +50,22 @@ public record LarchConfig(
     }
     problems.addAll(client.validate());
     problems.addAll(database.validate());
+    problems.addAll(overlay.validate());
     return problems;
   }
 
   /** The data dir as a path (relative paths resolve against the working directory). */
   public Path dataPath() {
     return Path.of(dataDir);
+  }
+
+  /**
+   * Whether this node runs the Pinecone overlay: {@code overlay.enabled} if set, else only in P2P mode, where the
+   * overlay is how the node federates at all; a classic node federates over HTTPS and gains nothing from it unless
+   * asked.
+   */
+  public boolean overlayRuns() {
+    return overlay.runs(serverName == null);
   }
 
   /** The classic-mode server name, or empty in peer-to-peer mode. */

@@ -9,14 +9,21 @@ import java.util.Map;
 import java.util.Optional;
 
 /**
- * The flags of {@code larch run}: {@code --config FILE}, {@code --help}, and one flag per config key (see {@link
- * ConfigLoader#flagFor}), each written {@code --flag VALUE} or {@code --flag=VALUE}.
+ * The flags of {@code larch run}: {@code --config FILE}, {@code --help}, one flag per config key (see {@link
+ * ConfigLoader#flagFor}), each written {@code --flag VALUE} or {@code --flag=VALUE}, and {@code --no-multicast}.
+ *
+ * <p>A flag of a single-value key may be repeated and the last one wins, so scripts can append overrides. A flag of
+ * a list key ({@code --static-peer}) collects one element per use, and the list replaces the config file's.
+ * {@code --no-multicast} is the one switch without a value: it reads better than {@code --overlay-multicast false},
+ * which also works, and it is the name Pinecone's tools use.
  *
  * @param configFile the {@code --config} file, if given
- * @param values flag values by dotted config key, to apply over the config file
+ * @param values single-value flags by dotted config key, to apply over the config file
+ * @param lists list flags by dotted config key, each in command-line order, to replace the config file's lists
  * @param help whether {@code --help} was asked for
  */
-public record RunFlags(Optional<Path> configFile, Map<String, String> values, boolean help) {
+public record RunFlags(
+    Optional<Path> configFile, Map<String, String> values, Map<String, List<String>> lists, boolean help) {
 
   /** The text {@code larch run --help} prints. */
   public static final String USAGE =
@@ -29,12 +36,32 @@ public record RunFlags(Optional<Path> configFile, Map<String, String> values, bo
         --data-dir DIR         key, database and media (default ./data)               key data_dir
         --server-name NAME     classic mode under this DNS name; without it the node
                                runs peer-to-peer, named by its key                     key server_name
-        --client-listen H:P    client API address (default 127.0.0.1:8008)            key client.listen
+        --client-listen H:P    client API address (default 127.0.0.1:8008); other
+                               nodes can also peer at ws://H:P/ws                      key client.listen
         --database-url URL     JDBC URL (default: H2 file in the data dir)             key database.url
+
+      Peer-to-peer (the Pinecone overlay):
+        --overlay-enabled B    true/false (default: on in P2P mode only)               key overlay.enabled
+        --overlay-listen H:P   TCP peering (default 0.0.0.0:5977; port 0: any)         key overlay.listen
+        --static-peer PEER     keep this peer connected: host:port, ws://… or wss://…;
+                               repeat for more (replaces the file's list)              key overlay.static_peers
+        --overlay-multicast B  find peers on the LAN by multicast (default true)       key overlay.multicast
+        --no-multicast         the same as --overlay-multicast false
+
         --help                 this text
 
       Flags may also be written --flag=VALUE.
       """;
+
+  private static final String NO_MULTICAST = "--no-multicast";
+
+  /** Immutable copies, so a parsed command line cannot change under the config loader. */
+  public RunFlags {
+    values = Map.copyOf(values);
+    Map<String, List<String>> copy = new LinkedHashMap<>();
+    lists.forEach((key, list) -> copy.put(key, List.copyOf(list)));
+    lists = Map.copyOf(copy);
+  }
 
   /**
    * Parses {@code args}.
@@ -47,6 +74,7 @@ public record RunFlags(Optional<Path> configFile, Map<String, String> values, bo
       keysByFlag.put(ConfigLoader.flagFor(key), key);
     }
     Map<String, String> values = new LinkedHashMap<>();
+    Map<String, List<String>> lists = new LinkedHashMap<>();
     Optional<Path> configFile = Optional.empty();
     boolean help = false;
     List<String> problems = new ArrayList<>();
@@ -63,6 +91,14 @@ public record RunFlags(Optional<Path> configFile, Map<String, String> values, bo
       }
       int eq = arg.indexOf('=');
       String flag = eq < 0 ? arg : arg.substring(0, eq);
+      if (flag.equals(NO_MULTICAST)) {
+        if (eq >= 0) {
+          problems.add(NO_MULTICAST + " takes no value (use --overlay-multicast=true|false to give one)");
+        } else {
+          values.put("overlay.multicast", "false");
+        }
+        continue;
+      }
       if (!flag.equals("--config") && !keysByFlag.containsKey(flag)) {
         problems.add("unknown flag " + flag + " (see ./larch run --help)");
         if (eq < 0 && i + 1 < args.size() && !args.get(i + 1).startsWith("--")) {
@@ -89,14 +125,18 @@ public record RunFlags(Optional<Path> configFile, Map<String, String> values, bo
             problems.add("--config: \"" + value + "\" is not a valid file name");
           }
         }
+        continue;
+      }
+      String key = keysByFlag.get(flag);
+      if (ConfigLoader.isList(key)) {
+        lists.computeIfAbsent(key, k -> new ArrayList<>()).add(value);
       } else {
-        // A repeated flag: the last one wins, so scripts can append overrides.
-        values.put(keysByFlag.get(flag), value);
+        values.put(key, value);
       }
     }
     if (!problems.isEmpty()) {
       throw new ConfigException(problems);
     }
-    return new RunFlags(configFile, Map.copyOf(values), help);
+    return new RunFlags(configFile, values, lists, help);
   }
 }

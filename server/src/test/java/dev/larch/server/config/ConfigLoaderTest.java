@@ -182,13 +182,18 @@ class ConfigLoaderTest {
 
   @Test
   void keys_listsEveryLeafInFileOrder() {
-    assertEquals(List.of("data_dir", "server_name", "client.listen", "database.url"), ConfigLoader.keys());
+    assertEquals(
+        List.of("data_dir", "server_name", "client.listen", "database.url", "overlay.enabled", "overlay.listen",
+            "overlay.static_peers", "overlay.multicast"),
+        ConfigLoader.keys());
   }
 
   @Test
   void flagFor_turnsDotsAndUnderscoresIntoDashes() {
     assertEquals("--client-listen", ConfigLoader.flagFor("client.listen"));
     assertEquals("--data-dir", ConfigLoader.flagFor("data_dir"));
+    assertEquals("--overlay-listen", ConfigLoader.flagFor("overlay.listen"));
+    assertEquals("--static-peer", ConfigLoader.flagFor("overlay.static_peers"));
   }
 
   @Test

@@ -74,4 +74,43 @@ class RunFlagsTest {
     ConfigException e = assertThrows(ConfigException.class, () -> RunFlags.parse(List.of("--a", "--b=1", "x")));
     assertEquals(3, e.problems().size());
   }
+
+  @Test
+  void parse_staticPeer_isRepeatable_inOrder() throws ConfigException {
+    RunFlags flags =
+        RunFlags.parse(List.of("--static-peer", "10.0.0.1:5977", "--static-peer=ws://127.0.0.1:8008/ws"));
+    assertEquals(Map.of("overlay.static_peers", List.of("10.0.0.1:5977", "ws://127.0.0.1:8008/ws")), flags.lists());
+    assertEquals(Map.of(), flags.values());
+  }
+
+  @Test
+  void parse_overlayListen_isAValueFlag() throws ConfigException {
+    assertEquals(Map.of("overlay.listen", "127.0.0.1:0"), RunFlags.parse(List.of("--overlay-listen", "127.0.0.1:0"))
+        .values());
+  }
+
+  @Test
+  void parse_noMulticast_takesNoValue_andTurnsMulticastOff() throws ConfigException {
+    RunFlags flags = RunFlags.parse(List.of("--no-multicast", "--data-dir", "d"));
+    assertEquals(Map.of("overlay.multicast", "false", "data_dir", "d"), flags.values());
+  }
+
+  @Test
+  void parse_noMulticastWithValue_isAnError() {
+    ConfigException e = assertThrows(ConfigException.class, () -> RunFlags.parse(List.of("--no-multicast=true")));
+    assertTrue(e.problems().get(0).startsWith("--no-multicast takes no value"), e.problems().toString());
+  }
+
+  @Test
+  void parse_staticPeerWithoutValue_namesFlag() {
+    ConfigException e = assertThrows(ConfigException.class, () -> RunFlags.parse(List.of("--static-peer")));
+    assertEquals(List.of("--static-peer needs a value"), e.problems());
+  }
+
+  @Test
+  void parse_derivedListFlagName_isUnknown() {
+    ConfigException e =
+        assertThrows(ConfigException.class, () -> RunFlags.parse(List.of("--overlay-static-peers=1.2.3.4:5")));
+    assertEquals(List.of("unknown flag --overlay-static-peers (see ./larch run --help)"), e.problems());
+  }
 }

@@ -32,6 +32,7 @@ class ShippedConfigTest {
       assertTrue(RunFlags.USAGE.contains(ConfigLoader.flagFor(key) + " "), "usage lacks " + key);
       assertTrue(RunFlags.USAGE.contains("key " + key), "usage does not name key " + key);
     }
+    assertTrue(RunFlags.USAGE.contains("--no-multicast "), "usage lacks --no-multicast");
   }
 
   @Test
