@@ -1,6 +1,7 @@
 package dev.larch.server;
 
 import dev.larch.client.ClientApi;
+import dev.larch.core.user.PasswordHasher;
 import dev.larch.federation.FederationApi;
 import dev.larch.server.config.HostPort;
 import dev.larch.server.config.LarchConfig;
@@ -20,7 +21,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * A running Larch node: Vert.x plus the HTTP listener serving the client API and, for now, the federation API.
+ * A running Larch node: the database and services ({@link Homeserver}), Vert.x, and the HTTP listener serving the
+ * client API and, for now, the federation API.
  *
  * <p>Requests are split by path between the two APIs' routers, so each router keeps its own error handling and CORS
  * policy; in P2P mode the federation router will also sit behind the overlay listener. When the overlay runs (P2P
@@ -40,27 +42,38 @@ public final class LarchServer implements AutoCloseable {
   private final HttpServer clientServer;
   private final HostPort clientAddress;
   private final OverlayService overlay; // null when the overlay does not run
+  private final Homeserver homeserver;
   private final Instant startedAt = Instant.now();
   private boolean closed;
 
-  private LarchServer(Vertx vertx, HttpServer clientServer, HostPort clientAddress, OverlayService overlay) {
+  private LarchServer(
+      Vertx vertx, HttpServer clientServer, HostPort clientAddress, OverlayService overlay, Homeserver homeserver) {
     this.vertx = vertx;
     this.clientServer = clientServer;
     this.clientAddress = clientAddress;
     this.overlay = overlay;
+    this.homeserver = homeserver;
   }
 
   /**
    * Starts a node for {@code config} and {@code identity} and logs one line saying who and where it is.
    *
-   * @throws StartException when a listener cannot be bound (address in use, not local, ...)
+   * @throws StartException when the database cannot be opened or a listener cannot be bound (address in use, not
+   *     local, ...)
    */
   public static LarchServer start(LarchConfig config, NodeIdentity identity) throws StartException {
+    return start(config, identity, PasswordHasher.DEFAULT);
+  }
+
+  /** As {@link #start(LarchConfig, NodeIdentity)}, with these password hashing parameters (tests use cheap ones). */
+  static LarchServer start(LarchConfig config, NodeIdentity identity, PasswordHasher.Params kdf)
+      throws StartException {
+    Homeserver homeserver = openHomeserver(config, identity, kdf);
     HostPort listen = config.client().listenAddress();
     Vertx vertx = Vertx.vertx();
     try {
       OverlayService overlay = config.overlayRuns() ? startOverlay(vertx, config, identity) : null;
-      Router clientRouter = new ClientApi().router(vertx);
+      Router clientRouter = new ClientApi(homeserver.clientServices()).router(vertx);
       Router federationRouter = new FederationApi(LarchMain.VERSION).router(vertx);
       HttpServer server =
           vertx
@@ -71,7 +84,7 @@ public final class LarchServer implements AutoCloseable {
       }
       await(server.listen(listen.port(), listen.host()), START_TIMEOUT);
       HostPort bound = new HostPort(listen.host(), server.actualPort());
-      LarchServer larch = new LarchServer(vertx, server, bound, overlay);
+      LarchServer larch = new LarchServer(vertx, server, bound, overlay, homeserver);
       log.info(
           "started mode={} server_name={} key_id={} client_listen={} data_dir={} startup_ms={}",
           identity.mode().label(),
@@ -86,15 +99,34 @@ public final class LarchServer implements AutoCloseable {
       return larch;
     } catch (ExecutionException e) {
       closeQuietly(vertx);
+      homeserver.close();
       Throwable cause = e.getCause();
       String why = cause.getMessage() != null ? cause.getMessage() : cause.getClass().getSimpleName();
       throw new StartException("cannot listen on client.listen " + listen + ": " + why);
     } catch (TimeoutException e) {
       closeQuietly(vertx);
+      homeserver.close();
       throw new StartException("timed out listening on client.listen " + listen);
     } catch (StartException | RuntimeException e) {
       closeQuietly(vertx);
+      homeserver.close();
       throw e;
+    }
+  }
+
+  /** Opens the database and builds the services, turning a database failure into a message naming the key. */
+  private static Homeserver openHomeserver(LarchConfig config, NodeIdentity identity, PasswordHasher.Params kdf)
+      throws StartException {
+    try {
+      return Homeserver.open(config, identity, kdf);
+    } catch (RuntimeException e) { // StorageException, or the pool's own when no connection can be made at all
+      // The URL is never quoted: a PostgreSQL URL may carry a password. The root cause says what went wrong.
+      Throwable root = e;
+      while (root.getCause() != null && root.getCause() != root) {
+        root = root.getCause();
+      }
+      String why = root.getMessage() != null ? root.getMessage() : root.getClass().getSimpleName();
+      throw new StartException("cannot open the database (database.url): " + why);
     }
   }
 
@@ -148,6 +180,8 @@ public final class LarchServer implements AutoCloseable {
       log.warn("client listener did not shut down cleanly reason={}", String.valueOf(e.getCause()));
     }
     closeQuietly(vertx);
+    // Last: no worker can still be using a connection once Vert.x has stopped.
+    homeserver.close();
     log.info("stopped uptime_s={}", Duration.between(startedAt, Instant.now()).toSeconds());
   }
 

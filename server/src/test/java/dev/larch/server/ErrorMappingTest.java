@@ -6,6 +6,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.larch.client.ClientApi;
+import dev.larch.client.ClientServices;
+import dev.larch.core.user.PasswordHasher;
+import dev.larch.server.config.LarchConfig;
+import dev.larch.storage.jdbc.Database;
 import dev.larch.core.error.MatrixException;
 import dev.larch.core.json.JsonMapper;
 import dev.larch.federation.FederationApi;
@@ -17,6 +21,7 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
+import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -30,19 +35,24 @@ import org.junit.jupiter.params.provider.ValueSource;
 class ErrorMappingTest {
   private final HttpClient http = HttpClient.newHttpClient();
   private Vertx vertx;
+  private Database database;
   private int clientPort;
   private int federationPort;
 
   @BeforeEach
   void start() throws Exception {
     vertx = Vertx.vertx();
-    clientPort = listen(new ClientApi().router(vertx));
+    database = Database.open("jdbc:h2:mem:error-mapping-" + UUID.randomUUID(), 2);
+    ClientServices services =
+        Homeserver.clientServices(database, LarchConfig.defaults(), "test.example", PasswordHasher.FOR_TESTS);
+    clientPort = listen(new ClientApi(services).router(vertx));
     federationPort = listen(new FederationApi("test").router(vertx));
   }
 
   @AfterEach
   void stop() throws Exception {
     vertx.close().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+    database.close();
   }
 
   private int listen(Router router) throws Exception {

@@ -1,2 +1,2 @@
-/** Server discovery: what a client asks before logging in (supported versions, and later well-known). */
+/** Server discovery: what a client asks before and right after logging in (versions, well-known, capabilities). */
 package dev.larch.client.discovery;

@@ -3,6 +3,7 @@ package dev.larch.client.http;
 import dev.larch.core.error.ErrorBody;
 import dev.larch.core.error.ErrorCode;
 import dev.larch.core.error.MatrixException;
+import dev.larch.core.user.UserInteractiveAuthRequired;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.vertx.core.Handler;
 import io.vertx.ext.web.Router;
@@ -18,6 +19,7 @@ import org.slf4j.LoggerFactory;
  *
  * <ul>
  *   <li>{@link MatrixException}: its errcode, message and extra fields, with its HTTP status.
+ *   <li>{@link UserInteractiveAuthRequired}: 401 with the flows, session and completed stages.
  *   <li>A bare HTTP status (such as a body handler's 413): that status with a matching errcode.
  *   <li>Anything else is our bug: 500 {@code M_UNKNOWN} "Internal server error" with a fresh error id; the stack
  *       trace goes to the log under that id and never to the client.
@@ -48,6 +50,10 @@ public final class ClientErrorHandler implements Handler<RoutingContext> {
       log.error("failure after response started method={} path={}", ctx.request().method(), ctx.request().path(),
           failure);
       ctx.response().reset();
+      return;
+    }
+    if (failure instanceof UserInteractiveAuthRequired uia) {
+      JsonResponse.end(ctx, 401, uia.body());
       return;
     }
     if (failure instanceof MatrixException e && e.errorCode() != ErrorCode.INTERNAL) {

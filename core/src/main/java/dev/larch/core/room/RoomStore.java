@@ -1,5 +1,6 @@
 package dev.larch.core.room;
 
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.larch.core.event.StateKey;
 import java.util.Collection;
 import java.util.List;
@@ -88,4 +89,20 @@ public interface RoomStore {
 
   /** The event a client transaction produced, for idempotent {@code PUT .../send/{type}/{txnId}}. */
   Optional<String> eventIdForTransaction(TxnKey txn);
+
+  /**
+   * The transaction IDs with which one device sent some of these events: event ID to txn ID, for the
+   * {@code unsigned.transaction_id} a client sees on its own echoes. Events sent otherwise are left out.
+   */
+  Map<String, String> transactionIds(Collection<String> eventIds, String userId, String deviceId);
+
+  /**
+   * Replaces the stored JSON of an event by its redacted form (spec: client-server API, "Redactions": the server
+   * keeps only the redacted event, with {@code unsigned.redacted_because}). The event ID, orderings, state and flags
+   * stay as they are. False if the event is not stored.
+   *
+   * @param redactedEvent the output of {@link dev.larch.core.event.Redactor#redact} for the event, plus its
+   *     {@code unsigned}
+   */
+  boolean replaceWithRedacted(String eventId, ObjectNode redactedEvent);
 }

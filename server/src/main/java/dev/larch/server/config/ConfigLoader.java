@@ -35,7 +35,8 @@ public final class ConfigLoader {
    * Keys whose flag is not derived from the key. A list key's flag gives one element per use, so it is singular;
    * {@code --static-peer} is also the name Pinecone's own tools and the issue use.
    */
-  private static final Map<String, String> FLAG_EXCEPTIONS = Map.of("overlay.static_peers", "--static-peer");
+  private static final Map<String, String> FLAG_EXCEPTIONS =
+      Map.of("overlay.static_peers", "--static-peer", "registration.tokens", "--registration-token");
 
   private ConfigLoader() {}
 
@@ -137,7 +138,8 @@ public final class ConfigLoader {
 
   /**
    * The command-line flag for {@code key}: the dotted path with {@code .} and {@code _} written as {@code -}, except
-   * {@code overlay.static_peers}, whose repeatable flag is {@code --static-peer}.
+   * the list keys {@code overlay.static_peers} and {@code registration.tokens}, whose repeatable flags are
+   * {@code --static-peer} and {@code --registration-token}.
    */
   public static String flagFor(String key) {
     String exception = FLAG_EXCEPTIONS.get(key);

@@ -18,6 +18,8 @@ import java.util.Optional;
  * @param serverName the classic-mode server name, or {@code null} for peer-to-peer mode (key {@code server_name})
  * @param client the client API listener (section {@code client})
  * @param database the database (section {@code database})
+ * @param registration who may register (section {@code registration})
+ * @param rateLimits login and registration rate limits (section {@code rate_limits})
  * @param overlay the Pinecone overlay (section {@code overlay})
  */
 public record LarchConfig(
@@ -25,12 +27,15 @@ public record LarchConfig(
     @JsonProperty("server_name") String serverName,
     @JsonProperty("client") ClientConfig client,
     @JsonProperty("database") DatabaseConfig database,
+    @JsonProperty("registration") RegistrationConfig registration,
+    @JsonProperty("rate_limits") RateLimitsConfig rateLimits,
     @JsonProperty("overlay") OverlaySettings overlay) {
 
   /** The built-in defaults; {@code conf/larch.yaml} documents exactly these values. */
   public static LarchConfig defaults() {
     return new LarchConfig(
-        "./data", null, ClientConfig.defaults(), DatabaseConfig.defaults(), OverlaySettings.defaults());
+        "./data", null, ClientConfig.defaults(), DatabaseConfig.defaults(), RegistrationConfig.defaults(),
+        RateLimitsConfig.defaults(), OverlaySettings.defaults());
   }
 
   /** Every problem with this config, each naming its key; empty when the config is usable. */
@@ -50,6 +55,8 @@ public record LarchConfig(
     }
     problems.addAll(client.validate());
     problems.addAll(database.validate());
+    problems.addAll(registration.validate());
+    problems.addAll(rateLimits.validate());
     problems.addAll(overlay.validate());
     return problems;
   }

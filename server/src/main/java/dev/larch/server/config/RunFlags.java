@@ -39,6 +39,22 @@ public record RunFlags(
         --client-listen H:P    client API address (default 127.0.0.1:8008); other
                                nodes can also peer at ws://H:P/ws                      key client.listen
         --database-url URL     JDBC URL (default: H2 file in the data dir)             key database.url
+        --database-pool-size N most database connections, and client API workers
+                               (default 10)                                            key database.pool_size
+        --client-max-body-bytes N  largest request body (default 1048576)              key client.max_body_bytes
+        --client-public-base-url URL  the URL clients use, for .well-known (default:
+                               from the request's Host)                                key client.public_base_url
+
+      Registration and rate limits:
+        --registration-policy P  open, token or closed (default open)                  key registration.policy
+        --registration-token T   a token accepted when the policy is token; repeat
+                                 for more (replaces the file's list)                   key registration.tokens
+        --rate-limits-login-per-second R     logins per second per address and user
+                                             after the burst (default 2)               key rate_limits.login.per_second
+        --rate-limits-login-burst N          logins at once (default 100)              key rate_limits.login.burst
+        --rate-limits-register-per-second R  registrations per second per address
+                                             after the burst (default 2)               key rate_limits.register.per_second
+        --rate-limits-register-burst N       registrations at once (default 100)       key rate_limits.register.burst
 
       Peer-to-peer (the Pinecone overlay):
         --overlay-enabled B    true/false (default: on in P2P mode only)               key overlay.enabled

@@ -61,7 +61,7 @@ class ConfigLoaderTest {
   @Test
   void parse_unknownNestedKey_namesDottedKey() {
     String problem = onlyProblem("client:\n  lisen: 127.0.0.1:8008\n", Map.of());
-    assertTrue(problem.startsWith(FILE + ": unknown key client.lisen (known keys here: listen)"), problem);
+    assertTrue(problem.startsWith(FILE + ": unknown key client.lisen (known keys here: listen, public_base_url, max_body_bytes)"), problem);
   }
 
   @Test
@@ -183,8 +183,11 @@ class ConfigLoaderTest {
   @Test
   void keys_listsEveryLeafInFileOrder() {
     assertEquals(
-        List.of("data_dir", "server_name", "client.listen", "database.url", "overlay.enabled", "overlay.listen",
-            "overlay.static_peers", "overlay.multicast"),
+        List.of("data_dir", "server_name", "client.listen", "client.public_base_url", "client.max_body_bytes",
+            "database.url", "database.pool_size", "registration.policy", "registration.tokens",
+            "rate_limits.login.per_second", "rate_limits.login.burst", "rate_limits.register.per_second",
+            "rate_limits.register.burst", "overlay.enabled", "overlay.listen", "overlay.static_peers",
+            "overlay.multicast"),
         ConfigLoader.keys());
   }
 

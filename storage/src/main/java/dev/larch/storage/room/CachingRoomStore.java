@@ -2,6 +2,7 @@ package dev.larch.storage.room;
 
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.larch.core.event.StateKey;
 import dev.larch.core.room.Direction;
 import dev.larch.core.room.Membership;
@@ -25,8 +26,8 @@ import java.util.Set;
  * read the same events again and again, and a stored event never changes. Everything else goes straight through.
  *
  * <p>Only hits are cached: an event missing now may be persisted later. Cached {@link StoredEvent}s are shared, so
- * callers must not modify their JSON or bytes (they must not anyway). When redaction starts rewriting stored
- * events it has to go through this class and invalidate the entry.
+ * callers must not modify their JSON or bytes (they must not anyway). Redaction is the one rewrite of a stored
+ * event: {@link #replaceWithRedacted} invalidates the entry after the write.
  */
 public final class CachingRoomStore implements RoomStore {
   private final RoomStore delegate;
@@ -148,5 +149,19 @@ public final class CachingRoomStore implements RoomStore {
   @Override
   public Optional<String> eventIdForTransaction(TxnKey txn) {
     return delegate.eventIdForTransaction(txn);
+  }
+
+  @Override
+  public Map<String, String> transactionIds(Collection<String> eventIds, String userId, String deviceId) {
+    return delegate.transactionIds(eventIds, userId, deviceId);
+  }
+
+  @Override
+  public boolean replaceWithRedacted(String eventId, ObjectNode redactedEvent) {
+    try {
+      return delegate.replaceWithRedacted(eventId, redactedEvent);
+    } finally {
+      events.invalidate(eventId);
+    }
   }
 }

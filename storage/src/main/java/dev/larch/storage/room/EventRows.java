@@ -1,6 +1,8 @@
 package dev.larch.storage.room;
 
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.larch.core.event.Pdu;
+import dev.larch.core.json.CanonicalJson;
 import dev.larch.core.json.ReceivedJson;
 import dev.larch.core.room.EventStatus;
 import dev.larch.core.room.RoomVersion;
@@ -91,6 +93,30 @@ final class EventRows {
         ps.addBatch();
       }
       ps.executeBatch();
+    }
+  }
+
+  /**
+   * Replaces an event's stored JSON (its redacted form), encoded as canonical JSON of its room version; the
+   * extracted columns keep their values. False if the event is not stored.
+   */
+  static boolean replaceJson(Connection c, String eventId, ObjectNode json) throws SQLException {
+    String version;
+    try (PreparedStatement ps = c.prepareStatement("SELECT room_version FROM events WHERE event_id = ?")) {
+      ps.setString(1, eventId);
+      try (ResultSet rs = ps.executeQuery()) {
+        if (!rs.next()) {
+          return false;
+        }
+        version = rs.getString(1);
+      }
+    }
+    RoomVersion roomVersion = RoomVersion.byIdentifier(version)
+        .orElseThrow(() -> new IllegalStateException("stored event has an unknown room version"));
+    try (PreparedStatement ps = c.prepareStatement("UPDATE events SET json = ? WHERE event_id = ?")) {
+      ps.setBytes(1, CanonicalJson.forRoomVersion(roomVersion).encode(json));
+      ps.setString(2, eventId);
+      return ps.executeUpdate() == 1;
     }
   }
 

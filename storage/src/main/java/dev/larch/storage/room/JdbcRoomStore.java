@@ -1,5 +1,6 @@
 package dev.larch.storage.room;
 
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.larch.core.event.Pdu;
 import dev.larch.core.event.StateKey;
 import dev.larch.core.json.CanonicalJson;
@@ -73,7 +74,7 @@ public final class JdbcRoomStore implements RoomStore {
     String roomId = event.roomId();
     Long currentSnapshot = lockRoom(c, roomId, event.roomVersion());
     if (request.txn().isPresent()) {
-      Optional<String> earlier = eventIdForTransaction(c, request.txn().get());
+      Optional<String> earlier = ClientTransactionRows.eventId(c, request.txn().get());
       if (earlier.isPresent()) {
         return new PersistResult(earlier.get(), EventRows.streamPosition(c, earlier.get()).orElse(0L), true);
       }
@@ -108,16 +109,7 @@ public final class JdbcRoomStore implements RoomStore {
     }
     updateCurrentState(c, roomId, currentSnapshot, request.currentState(), before, after, ownChange);
     if (request.txn().isPresent()) {
-      TxnKey txn = request.txn().get();
-      try (PreparedStatement ps =
-          c.prepareStatement(
-              "INSERT INTO client_transactions (user_id, device_id, txn_id, event_id) VALUES (?, ?, ?, ?)")) {
-        ps.setString(1, txn.userId());
-        ps.setString(2, txn.deviceId());
-        ps.setString(3, txn.txnId());
-        ps.setString(4, event.eventId());
-        ps.executeUpdate();
-      }
+      ClientTransactionRows.insert(c, request.txn().get(), event.eventId());
     }
     return new PersistResult(event.eventId(), position, false);
   }
@@ -370,20 +362,20 @@ public final class JdbcRoomStore implements RoomStore {
 
   @Override
   public Optional<String> eventIdForTransaction(TxnKey txn) {
-    return tx.read(c -> eventIdForTransaction(c, txn));
+    return tx.read(c -> ClientTransactionRows.eventId(c, txn));
   }
 
-  private static Optional<String> eventIdForTransaction(Connection c, TxnKey txn) throws SQLException {
-    try (PreparedStatement ps =
-        c.prepareStatement(
-            "SELECT event_id FROM client_transactions WHERE user_id = ? AND device_id = ? AND txn_id = ?")) {
-      ps.setString(1, txn.userId());
-      ps.setString(2, txn.deviceId());
-      ps.setString(3, txn.txnId());
-      try (ResultSet rs = ps.executeQuery()) {
-        return rs.next() ? Optional.of(rs.getString(1)) : Optional.empty();
-      }
+  @Override
+  public Map<String, String> transactionIds(Collection<String> eventIds, String userId, String deviceId) {
+    if (eventIds.isEmpty()) {
+      return Map.of();
     }
+    return tx.read(c -> Map.copyOf(ClientTransactionRows.txnIds(c, eventIds, userId, deviceId)));
+  }
+
+  @Override
+  public boolean replaceWithRedacted(String eventId, ObjectNode redactedEvent) {
+    return tx.inTransaction(c -> EventRows.replaceJson(c, eventId, redactedEvent));
   }
 
   private static long maxLong(Connection c, String sql) throws SQLException {

@@ -1,0 +1,2 @@
+/** Profile routes. Spec: client-server API v1.11, "Profiles". */
+package dev.larch.client.profile;

@@ -1,0 +1,36 @@
+package dev.larch.core.room;
+
+import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.Supplier;
+
+/**
+ * Serialises the writers of one room: building an event reads the room's forward extremities and state, so two
+ * local sends into one room must not interleave, while sends into different rooms run in parallel.
+ *
+ * <p>Spec: server-server API, "PDUs" (an event's {@code prev_events} are the room's forward extremities). Conduit
+ * keeps a mutex per room and Dendrite a worker per room; this is a fixed table of striped locks, so memory stays
+ * bounded however many rooms exist, and two rooms share a lock only on a hash collision (1 in {@value #STRIPES}).
+ * Locks are reentrant: a service may hold its room's lock while the event sender takes it again.
+ */
+public final class RoomLocks {
+  static final int STRIPES = 1024;
+
+  private final ReentrantLock[] locks = new ReentrantLock[STRIPES];
+
+  public RoomLocks() {
+    for (int i = 0; i < STRIPES; i++) {
+      locks[i] = new ReentrantLock();
+    }
+  }
+
+  /** Runs {@code work} while holding the lock of {@code roomId}. */
+  public <T> T withLock(String roomId, Supplier<T> work) {
+    ReentrantLock lock = locks[Math.floorMod(roomId.hashCode(), STRIPES)];
+    lock.lock();
+    try {
+      return work.get();
+    } finally {
+      lock.unlock();
+    }
+  }
+}

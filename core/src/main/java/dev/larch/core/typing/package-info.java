@@ -1,0 +1,7 @@
+/**
+ * Typing notifications, kept in memory with an injected clock and delivered as {@code m.typing} in sync.
+ *
+ * <p>Spec: <a href="https://spec.matrix.org/v1.11/client-server-api/#typing-notifications">client-server API
+ * v1.11, "Typing Notifications"</a>.
+ */
+package dev.larch.core.typing;

@@ -1,0 +1,69 @@
+package dev.larch.storage.room;
+
+import dev.larch.core.room.TxnKey;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/** The {@code client_transactions} table: which event each (user, device, txn ID) produced, and back. */
+final class ClientTransactionRows {
+  private static final int IN_CHUNK = 100;
+
+  private ClientTransactionRows() {}
+
+  static void insert(Connection c, TxnKey txn, String eventId) throws SQLException {
+    try (PreparedStatement ps = c.prepareStatement(
+        "INSERT INTO client_transactions (user_id, device_id, txn_id, event_id) VALUES (?, ?, ?, ?)")) {
+      ps.setString(1, txn.userId());
+      ps.setString(2, txn.deviceId());
+      ps.setString(3, txn.txnId());
+      ps.setString(4, eventId);
+      ps.executeUpdate();
+    }
+  }
+
+  static Optional<String> eventId(Connection c, TxnKey txn) throws SQLException {
+    try (PreparedStatement ps = c.prepareStatement(
+        "SELECT event_id FROM client_transactions WHERE user_id = ? AND device_id = ? AND txn_id = ?")) {
+      ps.setString(1, txn.userId());
+      ps.setString(2, txn.deviceId());
+      ps.setString(3, txn.txnId());
+      try (ResultSet rs = ps.executeQuery()) {
+        return rs.next() ? Optional.of(rs.getString(1)) : Optional.empty();
+      }
+    }
+  }
+
+  /** Event ID to txn ID, for the events among {@code eventIds} that this device sent with a transaction ID. */
+  static Map<String, String> txnIds(Connection c, Collection<String> eventIds, String userId, String deviceId)
+      throws SQLException {
+    List<String> ids = new ArrayList<>(new LinkedHashSet<>(eventIds));
+    Map<String, String> found = new HashMap<>();
+    for (int from = 0; from < ids.size(); from += IN_CHUNK) {
+      List<String> chunk = ids.subList(from, Math.min(ids.size(), from + IN_CHUNK));
+      String sql = "SELECT event_id, txn_id FROM client_transactions WHERE user_id = ? AND device_id = ?"
+          + " AND event_id IN (?" + ", ?".repeat(chunk.size() - 1) + ")";
+      try (PreparedStatement ps = c.prepareStatement(sql)) {
+        ps.setString(1, userId);
+        ps.setString(2, deviceId);
+        for (int i = 0; i < chunk.size(); i++) {
+          ps.setString(i + 3, chunk.get(i));
+        }
+        try (ResultSet rs = ps.executeQuery()) {
+          while (rs.next()) {
+            found.put(rs.getString(1), rs.getString(2));
+          }
+        }
+      }
+    }
+    return found;
+  }
+}
