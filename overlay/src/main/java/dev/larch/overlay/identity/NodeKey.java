@@ -54,6 +54,11 @@ public final class NodeKey {
     return publicKey;
   }
 
+  /** A copy of the 32-byte seed; the QUIC sessions layer wraps it as the TLS private key (protocol doc 6.2). */
+  public byte[] seed() {
+    return seed.clone();
+  }
+
   /** The 64-byte signature of {@code message[offset, offset+length)}. */
   public byte[] sign(byte[] message, int offset, int length) {
     byte[] signature = new byte[PublicKey.SIGNATURE_LENGTH];

@@ -195,6 +195,14 @@ public final class OverlayNode {
     return key.publicKey();
   }
 
+  /**
+   * The event-loop context that owns the router; {@link #trafficHandler} runs on it and {@link #send} from it costs
+   * no thread hop, which is why the QUIC sessions layer runs there too.
+   */
+  public Context context() {
+    return context;
+  }
+
   /** The bound TCP port, or -1 when not listening. */
   public int tcpPort() {
     return server == null ? -1 : server.actualPort();
