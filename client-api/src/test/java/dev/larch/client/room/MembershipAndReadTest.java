@@ -160,8 +160,15 @@ class MembershipAndReadTest {
     assertEquals(List.of("m5", "m4"), bodies(page1.chunk()));
     RoomReadService.Messages page2 = messages(alice, roomId, page1.end(), Direction.BACKWARDS, 2);
     assertEquals(List.of("m3", "m2"), bodies(page2.chunk()));
+    // end is the gap before m2, the page's oldest event: forwards from it starts with m2 again.
     RoomReadService.Messages forwards = messages(alice, roomId, page2.end(), Direction.FORWARDS, 10);
-    assertEquals(List.of("m3", "m4", "m5"), bodies(forwards.chunk()));
+    assertEquals(List.of("m2", "m3", "m4", "m5"), bodies(forwards.chunk()));
+    RoomReadService.Messages forwardPage = messages(alice, roomId, page2.end(), Direction.FORWARDS, 2);
+    assertEquals(List.of("m2", "m3"), bodies(forwardPage.chunk()));
+    assertEquals(List.of("m4", "m5"), bodies(messages(alice, roomId, forwardPage.end(), Direction.FORWARDS, 2)
+        .chunk()));
+    assertEquals(List.of("m3", "m2"), bodies(messages(alice, roomId, forwardPage.end(), Direction.BACKWARDS, 2)
+        .chunk()));
     assertNull(forwards.end(), "nothing after the newest event");
     RoomReadService.Messages all = messages(alice, roomId, null, Direction.BACKWARDS, 100);
     assertNull(all.end());

@@ -76,7 +76,7 @@ class SyncServiceTest {
     JoinedRoom joined = fx.initial(ALICE, filter("{\"room\":{\"timeline\":{\"limit\":2}}}")).join().get(room);
     assertEquals(List.of("m3", "m4"), bodies(joined.timeline().events()));
     assertTrue(joined.timeline().limited());
-    assertEquals(PaginationToken.at(joined.timeline().events().get(0)).format(), joined.timeline().prevBatch());
+    assertEquals(PaginationToken.before(joined.timeline().events().get(0)).format(), joined.timeline().prevBatch());
     // The state is the state at the timeline's start: everything of the room before "m3".
     assertTrue(keys(joined.state()).contains(StateKey.of("m.room.member", ALICE)));
   }

@@ -3,17 +3,21 @@ package dev.larch.core.room;
 import dev.larch.core.error.MatrixException;
 
 /**
- * A position in a room's timeline as clients pass it around ({@code from}, {@code to}, {@code start}, {@code end},
- * {@code prev_batch}, {@code next_batch}). Spec: client-server API, "Pagination" (tokens are opaque to clients).
+ * A point between two events of a room's timeline, as clients pass it around ({@code from}, {@code to},
+ * {@code start}, {@code end}, {@code prev_batch}, {@code next_batch}). Spec: client-server API, "Pagination" (tokens
+ * are opaque to clients).
  *
- * <p>Two forms, shared with {@code /sync}:
+ * <p>Every token names a gap, never an event, so paging either way from one token is consistent: backwards returns
+ * the events before the gap, forwards the events after it. The {@code end} of a backwards page is the gap before its
+ * oldest event, so paging forwards from it returns that event again, as Synapse does and clients expect. Two forms,
+ * shared with {@code /sync}:
  *
  * <ul>
  *   <li>{@code s<N>}, optionally followed by {@code _<more>} parts that other streams (typing, receipts, ...) use:
- *       the point just after the event with stream position {@code N}. {@code /sync} hands these out as
- *       {@code next_batch} and {@code prev_batch}; {@code /messages} reads only the event stream part.
- *   <li>{@code t<depth>_<N>}: the topological position of one event, handed out by {@code /messages} and
- *       {@code /context}; paging from it starts strictly beyond that event.
+ *       the gap just after the event with stream position {@code N}. {@code /sync} hands these out as
+ *       {@code next_batch}; {@code /messages} reads only the event stream part.
+ *   <li>{@code t<depth>_<N>}: the gap just after topological position {@code (depth, N)}, handed out by
+ *       {@code /messages}, {@code /context} and as {@code prev_batch}.
  * </ul>
  */
 public sealed interface PaginationToken {
@@ -25,7 +29,7 @@ public sealed interface PaginationToken {
     }
   }
 
-  /** At one event's topological position. */
+  /** Just after topological position {@code position}. */
   record Topological(TopologicalPosition position) implements PaginationToken {
     @Override
     public String format() {
@@ -36,9 +40,19 @@ public sealed interface PaginationToken {
   /** The wire form. */
   String format();
 
-  /** The token for an event's position. */
-  static PaginationToken at(StoredEvent event) {
-    return new Topological(event.topologicalPosition());
+  /** The gap just before {@code event}: no position lies between (d, s−1) and (d, s). */
+  static PaginationToken before(StoredEvent event) {
+    return justBefore(event.topologicalPosition());
+  }
+
+  /** The gap just before a topological position. */
+  static PaginationToken justBefore(TopologicalPosition position) {
+    return new Topological(new TopologicalPosition(position.depth(), position.streamPosition() - 1));
+  }
+
+  /** The gap just after a topological position. */
+  static PaginationToken justAfter(TopologicalPosition position) {
+    return new Topological(position);
   }
 
   /** Parses either form; {@code M_INVALID_PARAM} for anything else. */

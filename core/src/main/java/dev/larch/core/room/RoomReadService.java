@@ -157,7 +157,13 @@ public final class RoomReadService {
     List<ObjectNode> state = filter.lazyLoadMembers() && !page.events().isEmpty()
         ? memberStateFor(page.events(), userId, deviceId)
         : List.of();
-    String end = page.exhausted() ? null : new PaginationToken.Topological(page.last()).format();
+    // The gap beyond the last event read: paging on continues there, and paging back returns the page again.
+    String end = page.exhausted()
+        ? null
+        : (dir == Direction.BACKWARDS
+                ? PaginationToken.justBefore(page.last())
+                : PaginationToken.justAfter(page.last()))
+            .format();
     return new Messages(start, end, clientEvents.format(page.events(), userId, deviceId), state);
   }
 
@@ -197,8 +203,8 @@ public final class RoomReadService {
         clientEvents.format(before.events(), userId, deviceId),
         clientEvents.format(after.events(), userId, deviceId),
         clientEvents.format(stateEvents, userId, deviceId),
-        new PaginationToken.Topological(startPos).format(),
-        new PaginationToken.Topological(endPos).format());
+        PaginationToken.justBefore(startPos).format(),
+        PaginationToken.justAfter(endPos).format());
   }
 
   // The member events of the page's senders, in the state after the page's last event.
@@ -230,17 +236,20 @@ public final class RoomReadService {
         url != null && url.isTextual());
   }
 
-  // Where paging starts: a stream token s<N> stands for "just after the newest event at or before N".
+  // Where paging starts, as the position the store reads strictly beyond. Both token forms are the gap just after
+  // a position p (for s<N>, the newest event at or before N): backwards includes the event at p, forwards starts
+  // after it.
   private TopologicalPosition startPosition(String roomId, PaginationToken token, Direction dir) {
+    TopologicalPosition p;
     if (token instanceof PaginationToken.Topological t) {
-      return t.position();
+      p = t.position();
+    } else {
+      Optional<StoredEvent> at = eventAt(roomId, token);
+      if (at.isEmpty()) {
+        return TopologicalPosition.START;
+      }
+      p = at.get().topologicalPosition();
     }
-    Optional<StoredEvent> at = eventAt(roomId, token);
-    if (at.isEmpty()) {
-      return TopologicalPosition.START;
-    }
-    TopologicalPosition p = at.get().topologicalPosition();
-    // Backwards from s<N> includes the event at N itself; forwards starts after it.
     return dir == Direction.BACKWARDS ? new TopologicalPosition(p.depth(), p.streamPosition() + 1) : p;
   }
 

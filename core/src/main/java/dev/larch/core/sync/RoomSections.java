@@ -136,7 +136,7 @@ final class RoomSections {
     Collections.reverse(events);
     String prevBatch = events.isEmpty()
         ? new PaginationToken.Stream(toInclusive).format()
-        : PaginationToken.at(events.get(0)).format();
+        : PaginationToken.before(events.get(0)).format();
     return new Timeline(List.copyOf(events), limited, prevBatch);
   }
 
