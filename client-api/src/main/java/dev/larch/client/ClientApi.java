@@ -4,19 +4,25 @@ import dev.larch.client.account.AccountRoutes;
 import dev.larch.client.account.DeviceRoutes;
 import dev.larch.client.accountdata.AccountDataRoutes;
 import dev.larch.client.alias.AliasRoutes;
+import dev.larch.client.backup.KeyBackupRoutes;
 import dev.larch.client.discovery.DiscoveryRoutes;
 import dev.larch.client.discovery.VersionsRoutes;
 import dev.larch.client.filter.FilterRoutes;
 import dev.larch.client.http.ClientErrorHandler;
 import dev.larch.client.http.Cors;
 import dev.larch.client.http.Endpoints;
+import dev.larch.client.keys.KeyRoutes;
+import dev.larch.client.http.StreamEndpoints;
+import dev.larch.client.media.MediaRoutes;
 import dev.larch.client.presence.PresenceRoutes;
 import dev.larch.client.profile.ProfileRoutes;
+import dev.larch.client.push.PushRoutes;
 import dev.larch.client.receipt.ReceiptRoutes;
 import dev.larch.client.room.MembershipRoutes;
 import dev.larch.client.room.RoomReadRoutes;
 import dev.larch.client.room.RoomRoutes;
 import dev.larch.client.sync.SyncRoutes;
+import dev.larch.client.todevice.ToDeviceRoutes;
 import dev.larch.client.typing.TypingRoutes;
 import io.vertx.core.Vertx;
 import io.vertx.core.WorkerExecutor;
@@ -48,10 +54,16 @@ public final class ClientApi {
     Router router = Router.router(vertx);
     // Registered first so that every response, errors and unknown paths included, carries the CORS headers.
     router.route().handler(new Cors());
-    // No file uploads: bodies stay in memory, and anything over the limit is 413 M_TOO_LARGE before it is read.
-    router.route("/_matrix/*").handler(BodyHandler.create(false).setBodyLimit(settings.maxBodyBytes()));
     WorkerExecutor workers = vertx.createSharedWorkerExecutor(WORKER_POOL, settings.workerPoolSize());
     Endpoints endpoints = new Endpoints(workers, services.accounts());
+    StreamEndpoints streams = new StreamEndpoints(workers, services.accounts());
+    MediaRoutes media = services.media() == null ? null : new MediaRoutes(services.media());
+    if (media != null) {
+      // Before the body handler: media uploads stream to disk under their own limit (media.max_upload_bytes).
+      media.mountUploads(router, streams);
+    }
+    // No file uploads: bodies stay in memory, and anything over the limit is 413 M_TOO_LARGE before it is read.
+    router.route("/_matrix/*").handler(BodyHandler.create(false).setBodyLimit(settings.maxBodyBytes()));
 
     new VersionsRoutes().mount(router);
     new DiscoveryRoutes(settings.publicBaseUrl()).mount(router, endpoints);
@@ -63,12 +75,23 @@ public final class ClientApi {
     new ProfileRoutes(services.profiles()).mount(router, endpoints);
     new AliasRoutes(services.aliases()).mount(router, endpoints);
     if (services.sync() != null) {
-      new SyncRoutes(services.sync()).mount(router, endpoints);
+      new SyncRoutes(services.sync(), services.push()).mount(router, endpoints);
       new FilterRoutes(services.sync().filters()).mount(router, endpoints);
       new TypingRoutes(services.sync().typing()).mount(router, endpoints);
       new ReceiptRoutes(services.sync().receipts()).mount(router, endpoints);
       new AccountDataRoutes(services.sync().accountData()).mount(router, endpoints);
       new PresenceRoutes(services.sync().presence()).mount(router, endpoints);
+    }
+    if (services.e2ee() != null) {
+      new KeyRoutes(services.e2ee().keys(), services.e2ee().crossSigning()).mount(router, endpoints);
+      new ToDeviceRoutes(services.e2ee().toDevice()).mount(router, endpoints);
+      new KeyBackupRoutes(services.e2ee().backup()).mount(router, endpoints);
+    }
+    if (services.push() != null) {
+      new PushRoutes(services.push().rules(), services.push().pushers()).mount(router, endpoints);
+    }
+    if (media != null) {
+      media.mount(router, endpoints, streams);
     }
 
     ClientErrorHandler.install(router);

@@ -1,7 +1,10 @@
 package dev.larch.client;
 
+import dev.larch.client.keys.E2eeServices;
+import dev.larch.client.push.PushServices;
 import dev.larch.client.sync.SyncServices;
 import dev.larch.core.alias.AliasService;
+import dev.larch.core.media.MediaService;
 import dev.larch.core.membership.MembershipService;
 import dev.larch.core.profile.ProfileService;
 import dev.larch.core.room.RoomReadService;
@@ -23,6 +26,9 @@ import java.util.Objects;
  * @param profiles display names and avatars
  * @param aliases local room aliases
  * @param sync sync, filters, typing, receipts, account data and presence
+ * @param media the content repository, or null to serve no media routes
+ * @param e2ee end-to-end encryption keys, to-device messages and key backups, or null to serve none of them
+ * @param push push rules, pushers and unread counts, or null to serve none of them
  */
 public record ClientServices(
     ClientSettings settings,
@@ -32,16 +38,40 @@ public record ClientServices(
     MembershipService memberships,
     ProfileService profiles,
     AliasService aliases,
-    SyncServices sync) {
+    SyncServices sync,
+    MediaService media,
+    E2eeServices e2ee,
+    PushServices push) {
   public ClientServices {
     Objects.requireNonNull(settings, "settings");
     Objects.requireNonNull(accounts, "accounts");
   }
 
+  /** Everything but push. */
+  public ClientServices(ClientSettings settings, AccountService accounts, RoomService rooms,
+      RoomReadService roomReads, MembershipService memberships, ProfileService profiles, AliasService aliases,
+      SyncServices sync, MediaService media, E2eeServices e2ee) {
+    this(settings, accounts, rooms, roomReads, memberships, profiles, aliases, sync, media, e2ee, null);
+  }
+
+  /** Everything but end-to-end encryption. */
+  public ClientServices(ClientSettings settings, AccountService accounts, RoomService rooms,
+      RoomReadService roomReads, MembershipService memberships, ProfileService profiles, AliasService aliases,
+      SyncServices sync, MediaService media) {
+    this(settings, accounts, rooms, roomReads, memberships, profiles, aliases, sync, media, null);
+  }
+
+  /** Everything but media. */
+  public ClientServices(ClientSettings settings, AccountService accounts, RoomService rooms,
+      RoomReadService roomReads, MembershipService memberships, ProfileService profiles, AliasService aliases,
+      SyncServices sync) {
+    this(settings, accounts, rooms, roomReads, memberships, profiles, aliases, sync, null, null);
+  }
+
   /** Everything but sync, for tests of the room areas. */
   public ClientServices(ClientSettings settings, AccountService accounts, RoomService rooms,
       RoomReadService roomReads, MembershipService memberships, ProfileService profiles, AliasService aliases) {
-    this(settings, accounts, rooms, roomReads, memberships, profiles, aliases, null);
+    this(settings, accounts, rooms, roomReads, memberships, profiles, aliases, null, null, null);
   }
 
   /**
@@ -49,6 +79,6 @@ public record ClientServices(
    * called.
    */
   public ClientServices(ClientSettings settings, AccountService accounts) {
-    this(settings, accounts, null, null, null, null, null, null);
+    this(settings, accounts, null, null, null, null, null, null, null, null, null);
   }
 }

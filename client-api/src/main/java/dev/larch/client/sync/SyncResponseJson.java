@@ -7,6 +7,7 @@ import dev.larch.core.filter.Filter;
 import dev.larch.core.json.JsonMapper;
 import dev.larch.core.room.ClientEvents;
 import dev.larch.core.room.StoredEvent;
+import dev.larch.core.sync.DeviceSync;
 import dev.larch.core.sync.SyncResult;
 import dev.larch.core.sync.SyncResult.JoinedRoom;
 import dev.larch.core.sync.SyncResult.LeftRoom;
@@ -21,16 +22,23 @@ import java.util.List;
  *
  * <p>Spec: <a href="https://spec.matrix.org/v1.11/client-server-api/#get_matrixclientv3sync">client-server API
  * v1.11, {@code GET /sync}</a> (200 response) and "Filtering" ({@code event_fields}, {@code event_format}).
- * {@code to_device} and {@code device_lists} are always empty until end-to-end encryption arrives;
- * {@code unread_notifications} are zero until push rules do.
+ * {@code unread_notifications} come from {@link SyncPushCounts} (zero without push services). The end-to-end encryption part ({@code to_device},
+ * {@code device_lists}, {@code device_one_time_keys_count}, {@code device_unused_fallback_key_types}) comes from
+ * {@link SyncResult#device()}.
  */
 final class SyncResponseJson {
   private final ClientEvents events;
   private final String userId;
   private final String deviceId;
   private final Filter filter;
+  private final SyncPushCounts push; // null: zero counts
 
   SyncResponseJson(ClientEvents events, String userId, String deviceId, Filter filter) {
+    this(events, userId, deviceId, filter, null);
+  }
+
+  SyncResponseJson(ClientEvents events, String userId, String deviceId, Filter filter, SyncPushCounts push) {
+    this.push = push;
     this.events = events;
     this.userId = userId;
     this.deviceId = deviceId;
@@ -38,11 +46,16 @@ final class SyncResponseJson {
   }
 
   ObjectNode write(SyncResult result) {
+    return write(result, false);
+  }
+
+  /** As {@link #write(SyncResult)}; a first sync also carries {@code m.push_rules} if it has no stored one. */
+  ObjectNode write(SyncResult result, boolean initial) {
     ObjectNode body = JsonMapper.shared().createObjectNode();
     body.put("next_batch", result.nextBatch().serialize());
     ObjectNode rooms = body.putObject("rooms");
     ObjectNode join = rooms.putObject("join");
-    result.join().forEach((roomId, room) -> join.set(roomId, joined(room)));
+    result.join().forEach((roomId, room) -> join.set(roomId, joined(roomId, room, result.nextBatch().events())));
     ObjectNode invite = rooms.putObject("invite");
     result.invite().forEach((roomId, room) ->
         invite.putObject(roomId).putObject("invite_state").set("events", array(room.inviteState())));
@@ -51,16 +64,28 @@ final class SyncResponseJson {
     ObjectNode knock = rooms.putObject("knock");
     result.knock().forEach((roomId, room) ->
         knock.putObject(roomId).putObject("knock_state").set("events", array(room.knockState())));
-    body.putObject("account_data").set("events", array(result.accountData()));
+    ArrayNode accountData = array(result.accountData());
+    if (push != null && initial) {
+      push.addPushRulesIfMissing(accountData, filter);
+    }
+    body.putObject("account_data").set("events", accountData);
     body.putObject("presence").set("events", array(result.presence()));
-    body.putObject("to_device").putArray("events");
+    DeviceSync device = result.device();
+    ArrayNode toDevice = body.putObject("to_device").putArray("events");
+    device.toDevice().forEach(toDevice::add);
     ObjectNode deviceLists = body.putObject("device_lists");
-    deviceLists.putArray("changed");
-    deviceLists.putArray("left");
+    ArrayNode changed = deviceLists.putArray("changed");
+    device.changed().stream().sorted().forEach(changed::add);
+    ArrayNode left = deviceLists.putArray("left");
+    device.left().stream().sorted().forEach(left::add);
+    ObjectNode counts = body.putObject("device_one_time_keys_count");
+    device.oneTimeKeyCounts().forEach(counts::put);
+    ArrayNode fallback = body.putArray("device_unused_fallback_key_types");
+    device.unusedFallbackKeyTypes().forEach(fallback::add);
     return body;
   }
 
-  private ObjectNode joined(JoinedRoom room) {
+  private ObjectNode joined(String roomId, JoinedRoom room, long position) {
     ObjectNode out = JsonMapper.shared().createObjectNode();
     out.set("timeline", timeline(room.timeline()));
     out.putObject("state").set("events", roomEvents(room.state()));
@@ -75,8 +100,12 @@ final class SyncResponseJson {
       summary.put("m.invited_member_count", s.invitedMemberCount());
     }
     ObjectNode unread = out.putObject("unread_notifications");
-    unread.put("highlight_count", 0);
-    unread.put("notification_count", 0);
+    if (push == null) {
+      unread.put("highlight_count", 0);
+      unread.put("notification_count", 0);
+    } else {
+      push.write(unread, roomId, position);
+    }
     return out;
   }
 

@@ -1,6 +1,7 @@
 package dev.larch.client.sync;
 
 import dev.larch.client.http.AuthedRequest;
+import dev.larch.client.push.PushServices;
 import dev.larch.client.http.ClientPaths;
 import dev.larch.client.http.Endpoints;
 import dev.larch.core.error.MatrixException;
@@ -23,9 +24,16 @@ public final class SyncRoutes {
   static final long MAX_TIMEOUT_MS = 5 * 60_000;
 
   private final SyncServices services;
+  private final PushServices push;
 
   public SyncRoutes(SyncServices services) {
+    this(services, null);
+  }
+
+  /** With unread counts and the {@code m.push_rules} event from {@code push} (null: zero counts). */
+  public SyncRoutes(SyncServices services, PushServices push) {
     this.services = services;
+    this.push = push;
   }
 
   /** Adds the routes below to {@code router}. */
@@ -42,8 +50,9 @@ public final class SyncRoutes {
     String setPresence = req.query("set_presence").orElse(null);
     SyncRequest request =
         new SyncRequest(req.userId(), req.deviceId(), since, filter, fullState, timeout, setPresence);
-    SyncResponseJson json = new SyncResponseJson(services.events(), req.userId(), req.deviceId(), filter);
-    return services.sync().sync(request).thenApply(json::write);
+    SyncResponseJson json = new SyncResponseJson(services.events(), req.userId(), req.deviceId(), filter,
+        push == null ? null : new SyncPushCounts(push, req.userId()));
+    return services.sync().sync(request).thenApply(result -> json.write(result, since == null));
   }
 
   private static boolean bool(Optional<String> value, String name) {

@@ -47,6 +47,10 @@ public enum ErrorCode {
   CANNOT_OVERWRITE_MEDIA("M_CANNOT_OVERWRITE_MEDIA", 409),
   UNKNOWN_POS("M_UNKNOWN_POS", 400),
   DUPLICATE_ANNOTATION("M_DUPLICATE_ANNOTATION", 400),
+  /** A key backup upload named a backup version that is not the current one ("Server-side key backups"). */
+  WRONG_ROOM_KEYS_VERSION("M_WRONG_ROOM_KEYS_VERSION", 403),
+  /** A key or signature failed verification ("End-to-End Encryption", cross-signing). */
+  INVALID_SIGNATURE("M_INVALID_SIGNATURE", 400),
   /** Our own fault: served as 500 with a generic message, never internals. */
   INTERNAL("M_UNKNOWN", 500);
 

@@ -8,9 +8,11 @@ import dev.larch.core.state.EventSource;
 import dev.larch.core.state.StateResolver;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -33,6 +35,7 @@ public final class EventSender {
   private final EventBuilder builder;
   private final RoomLocks locks;
   private final List<RoomEventListener> listeners;
+  private final SendBatches batches = new SendBatches();
 
   public EventSender(RoomStore store, EventBuilder builder, RoomLocks locks, List<RoomEventListener> listeners) {
     this.store = store;
@@ -59,45 +62,21 @@ public final class EventSender {
   /**
    * Builds and persists {@code draft} as {@code sender} in {@code roomId}.
    *
+   * <p>Concurrent sends into one room are grouped: each send is queued, and whichever sender gets the room's lock
+   * builds every queued event in turn (each on top of the one before, authorized against the state after it) and
+   * persists them with one {@link RoomStore#persistAll} transaction, so a burst costs one durable commit instead of
+   * one per event. Each caller still returns only once its own event is committed. A caller that already holds the
+   * room's lock (a service checking something before it sends) sends just its own event, so nothing is slipped in
+   * between its check and its event.
+   *
    * @throws MatrixException {@code M_NOT_FOUND} for a room this server does not have, and whatever
    *     {@link EventBuilder#build} throws
    */
   public Sent send(String roomId, String sender, EventDraft draft, Optional<TxnKey> txn) {
-    return locks.withLock(roomId, () -> {
-      if (txn.isPresent()) {
-        Optional<Sent> earlier = earlier(txn.get());
-        if (earlier.isPresent()) {
-          return earlier.get();
-        }
-      }
-      RoomVersion version =
-          store.roomVersion(roomId).orElseThrow(() -> MatrixException.notFound("Unknown room " + roomId));
-      List<Pdu> prevEvents = prevEvents(roomId);
-      if (prevEvents.isEmpty()) {
-        throw MatrixException.notFound("Unknown room " + roomId);
-      }
-      StateBefore stateBefore;
-      Map<StateKey, String> state;
-      if (prevEvents.size() == 1) {
-        String prev = prevEvents.get(0).eventId();
-        state = store.stateAfter(prev).orElseThrow(() -> new IllegalStateException("extremity without state"));
-        stateBefore = StateBefore.afterEvent(prev);
-      } else {
-        state = resolve(version, prevEvents);
-        stateBefore = StateBefore.resolved(state, prevEvents.get(0).eventId());
-      }
-      Pdu event =
-          builder.build(version, roomId, sender, draft, prevEvents,
-              slot -> Optional.ofNullable(state.get(slot)).flatMap(store::event).map(StoredEvent::pdu));
-      PersistRequest request =
-          new PersistRequest(event, EventStatus.ACCEPTED, stateBefore, CurrentStateUpdate.toStateAfterEvent(), txn);
-      PersistResult result = store.persist(request);
-      if (result.alreadyStored()) {
-        return new Sent(store.event(result.eventId()).orElseThrow().pdu(), result.streamPosition(), true);
-      }
-      notifyListeners(event, result.streamPosition());
-      return new Sent(event, result.streamPosition(), false);
-    });
+    if (locks.isHeldByCurrentThread(roomId)) {
+      return locks.withLock(roomId, () -> sendOne(roomId, sender, draft, txn));
+    }
+    return batches.send(new SendBatches.Pending(roomId, sender, draft, txn), locks.lock(roomId), this::sendBatch);
   }
 
   /**
@@ -118,6 +97,131 @@ public final class EventSender {
       }
       return null;
     });
+  }
+
+  // One event, the room's lock held: the path for a caller holding the lock, and the fallback of a batch.
+  private Sent sendOne(String roomId, String sender, EventDraft draft, Optional<TxnKey> txn) {
+    if (txn.isPresent()) {
+      Optional<Sent> earlier = earlier(txn.get());
+      if (earlier.isPresent()) {
+        return earlier.get();
+      }
+    }
+    RoomVersion version =
+        store.roomVersion(roomId).orElseThrow(() -> MatrixException.notFound("Unknown room " + roomId));
+    Head head = head(roomId, version);
+    Pdu event = builder.build(version, roomId, sender, draft, head.prevEvents(), lookup(head, Map.of()));
+    PersistRequest request =
+        new PersistRequest(event, EventStatus.ACCEPTED, head.stateBefore(), CurrentStateUpdate.toStateAfterEvent(),
+            txn);
+    PersistResult result = store.persist(request);
+    if (result.alreadyStored()) {
+      return new Sent(store.event(result.eventId()).orElseThrow().pdu(), result.streamPosition(), true);
+    }
+    notifyListeners(event, result.streamPosition());
+    return new Sent(event, result.streamPosition(), false);
+  }
+
+  // A batch of queued sends into one room, the room's lock held. The client transaction IDs are not looked up
+  // first: persistAll refuses a batch in which one was already used, and the batch then goes one by one.
+  private void sendBatch(String roomId, List<SendBatches.Pending> batch) {
+    RoomVersion version;
+    Head head;
+    try {
+      version = store.roomVersion(roomId).orElseThrow(() -> MatrixException.notFound("Unknown room " + roomId));
+      head = head(roomId, version);
+    } catch (RuntimeException e) {
+      batch.forEach(pending -> pending.fail(e));
+      return;
+    }
+    List<SendBatches.Pending> built = new ArrayList<>(batch.size());
+    List<PersistRequest> requests = new ArrayList<>(batch.size());
+    Map<String, Pdu> batchEvents = new HashMap<>();
+    for (SendBatches.Pending pending : batch) {
+      try {
+        Pdu event = builder.build(version, roomId, pending.sender(), pending.draft(), head.prevEvents(),
+            lookup(head, batchEvents));
+        requests.add(new PersistRequest(event, EventStatus.ACCEPTED, head.stateBefore(),
+            CurrentStateUpdate.toStateAfterEvent(), pending.txn()));
+        built.add(pending);
+        batchEvents.put(event.eventId(), event);
+        head = head.after(event);
+      } catch (RuntimeException e) {
+        // A repeated transaction ID answers with its first event, even if the same draft would now be refused.
+        Optional<Sent> earlier = pending.txn().flatMap(this::earlier);
+        if (earlier.isPresent()) {
+          pending.complete(earlier.get());
+        } else {
+          pending.fail(e);
+        }
+      }
+    }
+    if (built.isEmpty()) {
+      return;
+    }
+    Optional<List<PersistResult>> results;
+    try {
+      results = store.persistAll(requests);
+    } catch (RuntimeException e) {
+      log.warn("batch persist failed, sending one by one room={} events={}", roomId, requests.size(), e);
+      results = Optional.empty();
+    }
+    if (results.isEmpty()) {
+      for (SendBatches.Pending pending : built) {
+        try {
+          pending.complete(sendOne(roomId, pending.sender(), pending.draft(), pending.txn()));
+        } catch (RuntimeException e) {
+          pending.fail(e);
+        }
+      }
+      return;
+    }
+    for (int i = 0; i < built.size(); i++) {
+      Pdu event = requests.get(i).event();
+      long position = results.get().get(i).streamPosition();
+      notifyListeners(event, position);
+      built.get(i).complete(new Sent(event, position, false));
+    }
+  }
+
+  /**
+   * Where the next event goes: its prev events, the state before it, and how the store is told that state.
+   * {@link #after} is the head once an accepted event has been added on top.
+   */
+  private record Head(List<Pdu> prevEvents, Map<StateKey, String> state, StateBefore stateBefore) {
+    Head after(Pdu event) {
+      Map<StateKey, String> next = state;
+      Optional<StateKey> slot = event.stateSlot();
+      if (slot.isPresent()) {
+        next = new HashMap<>(state);
+        next.put(slot.get(), event.eventId());
+      }
+      return new Head(List.of(event), next, StateBefore.afterEvent(event.eventId()));
+    }
+  }
+
+  // The state events before the next event, by slot: built earlier in this batch (not stored yet) or stored.
+  private Function<StateKey, Optional<Pdu>> lookup(Head head, Map<String, Pdu> unstored) {
+    return slot -> Optional.ofNullable(head.state().get(slot))
+        .flatMap(id -> unstored.containsKey(id)
+            ? Optional.of(unstored.get(id))
+            : store.event(id).map(StoredEvent::pdu));
+  }
+
+  // The room's head as stored: its forward extremities and the (resolved, if several) state after them.
+  private Head head(String roomId, RoomVersion version) {
+    List<Pdu> prevEvents = prevEvents(roomId);
+    if (prevEvents.isEmpty()) {
+      throw MatrixException.notFound("Unknown room " + roomId);
+    }
+    if (prevEvents.size() == 1) {
+      String prev = prevEvents.get(0).eventId();
+      Map<StateKey, String> state =
+          store.stateAfter(prev).orElseThrow(() -> new IllegalStateException("extremity without state"));
+      return new Head(prevEvents, state, StateBefore.afterEvent(prev));
+    }
+    Map<StateKey, String> state = resolve(version, prevEvents);
+    return new Head(prevEvents, state, StateBefore.resolved(state, prevEvents.get(0).eventId()));
   }
 
   private Optional<Sent> earlier(TxnKey txn) {

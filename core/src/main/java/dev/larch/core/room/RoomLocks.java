@@ -23,9 +23,24 @@ public final class RoomLocks {
     }
   }
 
+  /** Which of the {@value #STRIPES} locks guards {@code roomId}: rooms with the same stripe share a lock. */
+  static int stripe(String roomId) {
+    return Math.floorMod(roomId.hashCode(), STRIPES);
+  }
+
+  /** The lock itself, for {@link SendBatches}, which must try it without blocking. */
+  ReentrantLock lock(String roomId) {
+    return locks[stripe(roomId)];
+  }
+
+  /** Whether the calling thread holds the lock of {@code roomId} (around a check and the send it decides on). */
+  public boolean isHeldByCurrentThread(String roomId) {
+    return locks[stripe(roomId)].isHeldByCurrentThread();
+  }
+
   /** Runs {@code work} while holding the lock of {@code roomId}. */
   public <T> T withLock(String roomId, Supplier<T> work) {
-    ReentrantLock lock = locks[Math.floorMod(roomId.hashCode(), STRIPES)];
+    ReentrantLock lock = locks[stripe(roomId)];
     lock.lock();
     try {
       return work.get();

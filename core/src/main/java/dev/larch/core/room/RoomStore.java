@@ -40,6 +40,19 @@ public interface RoomStore {
    */
   PersistResult persist(PersistRequest request);
 
+  /**
+   * Persists several events of one room, in order, in one transaction: each as {@link #persist} would, where a
+   * later request may name an earlier one as prev event or as its state before. One commit for the lot, which is
+   * what lets concurrent sends into one room share the cost of a durable commit.
+   *
+   * <p>All or nothing: if any request's event ID or client transaction ID is already stored (or appears twice in
+   * the batch), nothing is written and the result is empty, so the caller can fall back to {@link #persist} one at
+   * a time. Otherwise one result per request, in order, none {@code alreadyStored}.
+   *
+   * @throws IllegalArgumentException if the events are not all of one room
+   */
+  Optional<List<PersistResult>> persistAll(List<PersistRequest> requests);
+
   /** The room's version, or empty if this server has no event of that room. */
   Optional<RoomVersion> roomVersion(String roomId);
 

@@ -19,6 +19,7 @@ import java.util.Map;
  * @param knock rooms the user has knocked on
  * @param accountData global account data events ({@code type} and {@code content})
  * @param presence {@code m.presence} events
+ * @param device to-device messages, device lists and key counts (end-to-end encryption)
  */
 public record SyncResult(
     SyncToken nextBatch,
@@ -27,12 +28,20 @@ public record SyncResult(
     Map<String, LeftRoom> leave,
     Map<String, KnockedRoom> knock,
     List<ObjectNode> accountData,
-    List<ObjectNode> presence) {
+    List<ObjectNode> presence,
+    DeviceSync device) {
+
+  /** A result without an end-to-end encryption part. */
+  public SyncResult(SyncToken nextBatch, Map<String, JoinedRoom> join, Map<String, InvitedRoom> invite,
+      Map<String, LeftRoom> leave, Map<String, KnockedRoom> knock, List<ObjectNode> accountData,
+      List<ObjectNode> presence) {
+    this(nextBatch, join, invite, leave, knock, accountData, presence, DeviceSync.none(nextBatch.toDevice()));
+  }
 
   /** Whether there is nothing to tell the client, so a long-poll should keep waiting. */
   public boolean isEmpty() {
     return join.isEmpty() && invite.isEmpty() && leave.isEmpty() && knock.isEmpty() && accountData.isEmpty()
-        && presence.isEmpty();
+        && presence.isEmpty() && device.isEmpty();
   }
 
   /**

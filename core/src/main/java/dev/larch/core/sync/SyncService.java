@@ -41,6 +41,7 @@ import java.util.concurrent.TimeUnit;
  *       the token, with stripped state; rooms left after the token (in an initial sync only with
  *       {@code include_leave}), unless forgotten.
  *   <li>Global account data changed after the token; the user's own presence if it changed.
+ *   <li>The device's to-device messages, device-list changes and key counts ({@link DeviceSyncSource}).
  * </ol>
  *
  * An incremental sync with nothing to say registers with the {@link SyncNotifier} and computes again when woken, on
@@ -57,6 +58,7 @@ public final class SyncService {
   private final ForgottenRoomStore forgotten;
   private final RoomSections sections;
   private final StrippedState strippedState;
+  private final DeviceSyncSource devices;
 
   /**
    * @param forgotten rooms the user forgot, which leave the sync response
@@ -65,6 +67,15 @@ public final class SyncService {
   public SyncService(
       RoomStore rooms, AccountDataStore accountData, ReceiptService receipts, TypingService typing,
       PresenceService presence, SyncNotifier notifier, ForgottenRoomStore forgotten, Executor executor) {
+    this(rooms, accountData, receipts, typing, presence, notifier, forgotten, executor, DeviceSyncSource.NONE);
+  }
+
+  /** As above, with the end-to-end encryption part of responses from {@code devices}. */
+  public SyncService(
+      RoomStore rooms, AccountDataStore accountData, ReceiptService receipts, TypingService typing,
+      PresenceService presence, SyncNotifier notifier, ForgottenRoomStore forgotten, Executor executor,
+      DeviceSyncSource devices) {
+    this.devices = Objects.requireNonNull(devices, "devices");
     this.rooms = Objects.requireNonNull(rooms, "rooms");
     this.accountData = Objects.requireNonNull(accountData, "accountData");
     this.receipts = Objects.requireNonNull(receipts, "receipts");
@@ -92,7 +103,7 @@ public final class SyncService {
   public SyncToken currentToken() {
     return new SyncToken(
         rooms.latestStreamPosition(), accountData.latestPosition(), receipts.position(), typing.position(),
-        presence.position());
+        presence.position(), devices.toDevicePosition(), devices.deviceListPosition());
   }
 
   /** Computes one response without waiting: what {@code /sync} with {@code timeout=0} returns. */
@@ -202,7 +213,9 @@ public final class SyncService {
     if (presenceFilter.matches("m.presence", userId)) {
       presence.presenceEvent(userId, since == null ? 0 : since.presence()).ifPresent(presenceEvents::add);
     }
-    SyncResult result = new SyncResult(now, join, invite, leave, knock, globalData, presenceEvents);
+    DeviceSync device = devices.compute(request, now);
+    SyncResult result = new SyncResult(now.withToDevice(device.toDeviceUpTo()), join, invite, leave, knock,
+        globalData, presenceEvents, device);
     return new Computed(result, Set.copyOf(interesting));
   }
 

@@ -1,8 +1,10 @@
 package dev.larch.overlay.node;
 
+import io.netty.handler.flush.FlushConsolidationHandler;
 import io.vertx.core.Handler;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.WebSocketBase;
+import io.vertx.core.internal.net.NetSocketInternal;
 import io.vertx.core.net.NetSocket;
 import java.util.function.Consumer;
 
@@ -16,6 +18,7 @@ final class Transports {
   }
 
   static PeerLink.Transport tcp(NetSocket socket, String uri, Consumer<Runnable> onContext) {
+    consolidateFlushes(socket);
     String name = uri.isEmpty() ? "tcp://" + socket.remoteAddress() : uri;
     return new PeerLink.Transport() {
       @Override
@@ -50,6 +53,19 @@ final class Transports {
         socket.exceptionHandler(e -> socket.close());
       }
     };
+  }
+
+  /**
+   * Vert.x flushes every {@link NetSocket#write} outside its own read callback, and with TCP_NODELAY each flush is a
+   * syscall and a segment: one per ~1.2 KB QUIC packet (profiled at ~11 % of a bulk transfer). This handler turns
+   * the flushes of one event-loop turn into one (flushed at the end of the turn, at read-complete, or when the
+   * channel stops being writable). Bytes and their order are unchanged; only how they are cut into segments.
+   */
+  private static void consolidateFlushes(NetSocket socket) {
+    if (socket instanceof NetSocketInternal internal) {
+      internal.channelHandlerContext().pipeline().addFirst("larch-flush-consolidation",
+          new FlushConsolidationHandler(FlushConsolidationHandler.DEFAULT_EXPLICIT_FLUSH_AFTER_FLUSHES, true));
+    }
   }
 
   static PeerLink.Transport websocket(WebSocketBase ws, String uri, Consumer<Runnable> onContext) {

@@ -20,6 +20,7 @@ import java.util.Optional;
  * @param database the database (section {@code database})
  * @param registration who may register (section {@code registration})
  * @param rateLimits login and registration rate limits (section {@code rate_limits})
+ * @param media the content repository (section {@code media})
  * @param overlay the Pinecone overlay (section {@code overlay})
  */
 public record LarchConfig(
@@ -29,13 +30,14 @@ public record LarchConfig(
     @JsonProperty("database") DatabaseConfig database,
     @JsonProperty("registration") RegistrationConfig registration,
     @JsonProperty("rate_limits") RateLimitsConfig rateLimits,
+    @JsonProperty("media") MediaConfig media,
     @JsonProperty("overlay") OverlaySettings overlay) {
 
   /** The built-in defaults; {@code conf/larch.yaml} documents exactly these values. */
   public static LarchConfig defaults() {
     return new LarchConfig(
         "./data", null, ClientConfig.defaults(), DatabaseConfig.defaults(), RegistrationConfig.defaults(),
-        RateLimitsConfig.defaults(), OverlaySettings.defaults());
+        RateLimitsConfig.defaults(), MediaConfig.defaults(), OverlaySettings.defaults());
   }
 
   /** Every problem with this config, each naming its key; empty when the config is usable. */
@@ -57,6 +59,7 @@ public record LarchConfig(
     problems.addAll(database.validate());
     problems.addAll(registration.validate());
     problems.addAll(rateLimits.validate());
+    problems.addAll(media.validate());
     problems.addAll(overlay.validate());
     return problems;
   }

@@ -56,6 +56,9 @@ public record RunFlags(
                                              after the burst (default 2)               key rate_limits.register.per_second
         --rate-limits-register-burst N       registrations at once (default 100)       key rate_limits.register.burst
 
+      Media:
+        --media-max-upload-bytes N  largest upload (default 52428800, 50 MiB)         key media.max_upload_bytes
+
       Peer-to-peer (the Pinecone overlay):
         --overlay-enabled B    true/false (default: on in P2P mode only)               key overlay.enabled
         --overlay-listen H:P   TCP peering (default 0.0.0.0:5977; port 0: any)         key overlay.listen

@@ -186,8 +186,8 @@ class ConfigLoaderTest {
         List.of("data_dir", "server_name", "client.listen", "client.public_base_url", "client.max_body_bytes",
             "database.url", "database.pool_size", "registration.policy", "registration.tokens",
             "rate_limits.login.per_second", "rate_limits.login.burst", "rate_limits.register.per_second",
-            "rate_limits.register.burst", "overlay.enabled", "overlay.listen", "overlay.static_peers",
-            "overlay.multicast"),
+            "rate_limits.register.burst", "media.max_upload_bytes", "overlay.enabled", "overlay.listen",
+            "overlay.static_peers", "overlay.multicast"),
         ConfigLoader.keys());
   }
 

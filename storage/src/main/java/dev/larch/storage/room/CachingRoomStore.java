@@ -3,7 +3,10 @@ package dev.larch.storage.room;
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.larch.core.event.Pdu;
 import dev.larch.core.event.StateKey;
+import dev.larch.core.json.CanonicalJson;
+import dev.larch.core.json.ReceivedJson;
 import dev.larch.core.room.Direction;
 import dev.larch.core.room.Membership;
 import dev.larch.core.room.PersistRequest;
@@ -20,18 +23,26 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * A {@link RoomStore} that keeps events by ID in a Caffeine cache: auth checks, state resolution and federation
- * read the same events again and again, and a stored event never changes. Everything else goes straight through.
+ * read the same events again and again, and a stored event never changes. Room versions are cached too (they never
+ * change). Everything else goes straight through; {@link JdbcRoomStore} keeps its own copies of each room's head.
  *
  * <p>Only hits are cached: an event missing now may be persisted later. Cached {@link StoredEvent}s are shared, so
  * callers must not modify their JSON or bytes (they must not anyway). Redaction is the one rewrite of a stored
- * event: {@link #replaceWithRedacted} invalidates the entry after the write.
+ * event: {@link #replaceWithRedacted} invalidates the entry after the write, and a load or persist that overlapped
+ * a redaction drops what it cached. A freshly persisted event is cached at once: it is the next send's prev event.
  */
 public final class CachingRoomStore implements RoomStore {
+  private static final long CACHED_ROOM_VERSIONS = 10_000;
+
   private final RoomStore delegate;
   private final Cache<String, StoredEvent> events;
+  private final AtomicLong redactions = new AtomicLong();
+  private final Cache<String, RoomVersion> versions =
+      Caffeine.newBuilder().maximumSize(CACHED_ROOM_VERSIONS).build();
 
   /** Wraps {@code delegate}, keeping at most {@code maximumEvents} events. */
   public CachingRoomStore(RoomStore delegate, long maximumEvents) {
@@ -41,7 +52,46 @@ public final class CachingRoomStore implements RoomStore {
 
   @Override
   public PersistResult persist(PersistRequest request) {
-    return delegate.persist(request);
+    long generation = redactions.get();
+    PersistResult result = delegate.persist(request);
+    remember(request, result);
+    dropIfRedactedSince(generation, List.of(request.event().eventId()));
+    return result;
+  }
+
+  @Override
+  public Optional<List<PersistResult>> persistAll(List<PersistRequest> requests) {
+    long generation = redactions.get();
+    Optional<List<PersistResult>> results = delegate.persistAll(requests);
+    results.ifPresent(list -> {
+      for (int i = 0; i < list.size(); i++) {
+        remember(requests.get(i), list.get(i));
+      }
+      dropIfRedactedSince(generation, requests.stream().map(r -> r.event().eventId()).toList());
+    });
+    return results;
+  }
+
+  // An entry put by a load or persist that overlapped a redaction may hold the unredacted form, put after the
+  // redaction's invalidation: drop what this call put if any redaction started since it began (redactions are
+  // rare, so this almost never drops anything).
+  private void dropIfRedactedSince(long generation, Collection<String> eventIds) {
+    if (redactions.get() != generation) {
+      events.invalidateAll(eventIds);
+    }
+  }
+
+  // A freshly committed event is the next send's prev event: cache it as a read would have loaded it (parsed from
+  // its canonical bytes, so readers see exactly what the database would give them).
+  private void remember(PersistRequest request, PersistResult result) {
+    if (result.alreadyStored()) {
+      return;
+    }
+    Pdu event = request.event();
+    byte[] json = CanonicalJson.forRoomVersion(event.roomVersion()).encode(event.json());
+    Pdu stored = new Pdu(event.roomVersion(), ReceivedJson.parseObject(json), event.eventId());
+    events.put(event.eventId(),
+        new StoredEvent(stored, json, result.streamPosition(), event.depth(), request.status()));
   }
 
   @Override
@@ -50,8 +100,10 @@ public final class CachingRoomStore implements RoomStore {
     if (cached != null) {
       return Optional.of(cached);
     }
+    long generation = redactions.get();
     Optional<StoredEvent> loaded = delegate.event(eventId);
     loaded.ifPresent(e -> events.put(eventId, e));
+    dropIfRedactedSince(generation, List.of(eventId));
     return loaded;
   }
 
@@ -65,10 +117,12 @@ public final class CachingRoomStore implements RoomStore {
       }
     }
     if (!missing.isEmpty()) {
+      long generation = redactions.get();
       for (StoredEvent event : delegate.events(missing)) {
         events.put(event.eventId(), event);
         found.put(event.eventId(), event);
       }
+      dropIfRedactedSince(generation, missing);
     }
     List<StoredEvent> ordered = new ArrayList<>(found.size());
     for (String id : eventIds) {
@@ -87,7 +141,14 @@ public final class CachingRoomStore implements RoomStore {
 
   @Override
   public Optional<RoomVersion> roomVersion(String roomId) {
-    return delegate.roomVersion(roomId);
+    // A room's version never changes once its row exists; an unknown room is asked again next time.
+    RoomVersion cached = versions.getIfPresent(roomId);
+    if (cached != null) {
+      return Optional.of(cached);
+    }
+    Optional<RoomVersion> loaded = delegate.roomVersion(roomId);
+    loaded.ifPresent(v -> versions.put(roomId, v));
+    return loaded;
   }
 
   @Override
@@ -158,6 +219,9 @@ public final class CachingRoomStore implements RoomStore {
 
   @Override
   public boolean replaceWithRedacted(String eventId, ObjectNode redactedEvent) {
+    // Before the write: a load or persist running now may put the old form after our invalidation below, and
+    // notices this change (dropIfRedactedSince).
+    redactions.incrementAndGet();
     try {
       return delegate.replaceWithRedacted(eventId, redactedEvent);
     } finally {

@@ -1,17 +1,13 @@
 package dev.larch.storage.room;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.larch.core.event.Pdu;
 import dev.larch.core.event.StateKey;
-import dev.larch.core.json.CanonicalJson;
-import dev.larch.core.room.CurrentStateUpdate;
 import dev.larch.core.room.Direction;
 import dev.larch.core.room.Membership;
 import dev.larch.core.room.PersistRequest;
 import dev.larch.core.room.PersistResult;
 import dev.larch.core.room.RoomStore;
 import dev.larch.core.room.RoomVersion;
-import dev.larch.core.room.StateBefore;
 import dev.larch.core.room.StoredEvent;
 import dev.larch.core.room.TopologicalPosition;
 import dev.larch.core.room.TxnKey;
@@ -39,154 +35,33 @@ public final class JdbcRoomStore implements RoomStore {
   /** Full states kept in memory, counted in state entries. */
   private static final long SNAPSHOT_CACHE_ENTRIES = 500_000;
 
-  // rooms.current_snapshot_id after a caller-resolved current state, which has no snapshot (see V001).
-  private static final long RESOLVED_CURRENT_STATE = -1;
+  /** Rooms whose forward extremities are kept in memory. */
+  private static final long CACHED_ROOMS = 10_000;
+
+  /** Events whose state snapshot references are kept in memory. */
+  private static final long CACHED_STATE_REFS = 100_000;
 
   private final Tx tx;
   private final StreamTracker positions;
   private final StateSnapshots snapshots = new StateSnapshots(SNAPSHOT_CACHE_ENTRIES);
-  private final RoomStateWriter writer;
+  private final RoomHeads heads = new RoomHeads(CACHED_ROOMS, CACHED_STATE_REFS);
+  private final EventPersister persister;
 
   public JdbcRoomStore(Database database) {
     this.tx = database.tx();
-    this.writer = new RoomStateWriter(database.dialect());
     this.positions = new StreamTracker(tx.read(c -> maxLong(c, "SELECT MAX(stream_ordering) FROM events")));
+    this.persister =
+        new EventPersister(tx, positions, snapshots, new RoomStateWriter(database.dialect()), heads);
   }
 
   @Override
   public PersistResult persist(PersistRequest request) {
-    Pdu event = request.event();
-    Objects.requireNonNull(event.roomId(), "event has no room ID");
-    // Encoded once, outside the transaction: a retry must not pay for it again.
-    byte[] json = CanonicalJson.forRoomVersion(event.roomVersion()).encode(event.json());
-    List<Long> allocated = new ArrayList<>(1);
-    try {
-      return tx.inTransaction(c -> persistIn(c, request, json, allocated));
-    } finally {
-      // After commit (or final failure): only now may the stream token pass these positions.
-      allocated.forEach(positions::finish);
-    }
+    return persister.persist(request);
   }
 
-  private PersistResult persistIn(Connection c, PersistRequest request, byte[] json, List<Long> allocated)
-      throws SQLException {
-    Pdu event = request.event();
-    String roomId = event.roomId();
-    Long currentSnapshot = lockRoom(c, roomId, event.roomVersion());
-    if (request.txn().isPresent()) {
-      Optional<String> earlier = ClientTransactionRows.eventId(c, request.txn().get());
-      if (earlier.isPresent()) {
-        return new PersistResult(earlier.get(), EventRows.streamPosition(c, earlier.get()).orElse(0L), true);
-      }
-    }
-    Optional<Long> stored = EventRows.streamPosition(c, event.eventId());
-    if (stored.isPresent()) {
-      // TODO(#3): an outlier persisted again with state should be de-outliered, as Synapse does.
-      return new PersistResult(event.eventId(), stored.get(), true);
-    }
-
-    Long before = null;
-    Long after = null;
-    Map<StateKey, String> ownChange = Map.of();
-    if (!request.status().outlier()) {
-      before = snapshotBefore(c, roomId, request.stateBefore());
-      Optional<StateKey> slot = event.stateSlot();
-      if (slot.isPresent() && !request.status().rejected()) {
-        after = snapshots.withEntry(c, roomId, before, slot.get(), event.eventId());
-        ownChange = Map.of(slot.get(), event.eventId());
-      } else {
-        after = before;
-      }
-    }
-    long position = 0;
-    if (!request.status().outlier()) {
-      position = positions.allocate();
-      allocated.add(position);
-    }
-    EventRows.insert(c, event, json, request.status(), position, before, after);
-    if (request.status().visibleToClients()) {
-      writer.updateForwardExtremities(c, roomId, event.eventId(), event.prevEventIds());
-    }
-    updateCurrentState(c, roomId, currentSnapshot, request.currentState(), before, after, ownChange);
-    if (request.txn().isPresent()) {
-      ClientTransactionRows.insert(c, request.txn().get(), event.eventId());
-    }
-    return new PersistResult(event.eventId(), position, false);
-  }
-
-  /** Creates the room's row if needed, locks it for this transaction and returns its current snapshot ID. */
-  private Long lockRoom(Connection c, String roomId, RoomVersion version) throws SQLException {
-    try (PreparedStatement ps =
-        c.prepareStatement("INSERT INTO rooms (room_id, room_version) VALUES (?, ?) ON CONFLICT DO NOTHING")) {
-      ps.setString(1, roomId);
-      ps.setString(2, version.identifier());
-      ps.executeUpdate();
-    }
-    try (PreparedStatement ps =
-        c.prepareStatement("SELECT current_snapshot_id FROM rooms WHERE room_id = ? FOR UPDATE")) {
-      ps.setString(1, roomId);
-      try (ResultSet rs = ps.executeQuery()) {
-        rs.next();
-        return EventRows.longOrNull(rs, 1);
-      }
-    }
-  }
-
-  private Long snapshotBefore(Connection c, String roomId, StateBefore stateBefore) throws SQLException {
-    if (stateBefore instanceof StateBefore.AfterEvent afterEvent) {
-      EventRows.StateRefs refs =
-          EventRows.stateRefs(c, afterEvent.eventId())
-              .filter(r -> !r.outlier())
-              .orElseThrow(() -> new IllegalArgumentException(
-                  "state before refers to an event stored without state: " + afterEvent.eventId()));
-      return refs.after();
-    }
-    if (stateBefore instanceof StateBefore.Resolved resolved) {
-      Long base = null;
-      if (resolved.baseEventId() != null) {
-        base = EventRows.stateRefs(c, resolved.baseEventId())
-            .filter(r -> !r.outlier())
-            .map(EventRows.StateRefs::after)
-            .orElse(null);
-      }
-      return snapshots.forState(c, roomId, base, resolved.state());
-    }
-    return null;
-  }
-
-  private void updateCurrentState(
-      Connection c,
-      String roomId,
-      Long currentSnapshot,
-      CurrentStateUpdate update,
-      Long before,
-      Long after,
-      Map<StateKey, String> ownChange)
-      throws SQLException {
-    Map<StateKey, String> delta;
-    Long newSnapshot;
-    if (update instanceof CurrentStateUpdate.ToStateAfterEvent) {
-      if (Objects.equals(currentSnapshot, before)) {
-        // Fast path: current state was the state before the event, so only the event's own change applies.
-        delta = ownChange;
-      } else {
-        delta = StateSnapshots.diff(RoomStateWriter.currentState(c, roomId), snapshots.load(c, after));
-      }
-      newSnapshot = after;
-    } else if (update instanceof CurrentStateUpdate.To to) {
-      delta = StateSnapshots.diff(RoomStateWriter.currentState(c, roomId), to.state());
-      newSnapshot = RESOLVED_CURRENT_STATE;
-    } else {
-      return;
-    }
-    writer.applyToCurrentState(c, roomId, delta);
-    if (!Objects.equals(newSnapshot, currentSnapshot)) {
-      try (PreparedStatement ps = c.prepareStatement("UPDATE rooms SET current_snapshot_id = ? WHERE room_id = ?")) {
-        EventRows.setLongOrNull(ps, 1, newSnapshot);
-        ps.setString(2, roomId);
-        ps.executeUpdate();
-      }
-    }
+  @Override
+  public Optional<List<PersistResult>> persistAll(List<PersistRequest> requests) {
+    return persister.persistAll(requests);
   }
 
   @Override
@@ -216,17 +91,34 @@ public final class JdbcRoomStore implements RoomStore {
 
   @Override
   public Optional<Map<StateKey, String>> stateBefore(String eventId) {
-    return tx.read(c -> {
-      Optional<EventRows.StateRefs> refs = EventRows.stateRefs(c, eventId).filter(r -> !r.outlier());
-      return refs.isPresent() ? Optional.of(snapshots.load(c, refs.get().before())) : Optional.empty();
-    });
+    return state(eventId, true);
   }
 
   @Override
   public Optional<Map<StateKey, String>> stateAfter(String eventId) {
+    return state(eventId, false);
+  }
+
+  // Served from memory when both the event's references and the snapshot's full state are cached (the head of a
+  // busy room), else in one read transaction.
+  private Optional<Map<StateKey, String>> state(String eventId, boolean before) {
+    Optional<EventRows.StateRefs> cached = heads.refs(eventId);
+    if (cached.isPresent()) {
+      if (cached.get().outlier()) {
+        return Optional.empty();
+      }
+      Map<StateKey, String> state = snapshots.cached(before ? cached.get().before() : cached.get().after());
+      if (state != null) {
+        return Optional.of(state);
+      }
+    }
     return tx.read(c -> {
-      Optional<EventRows.StateRefs> refs = EventRows.stateRefs(c, eventId).filter(r -> !r.outlier());
-      return refs.isPresent() ? Optional.of(snapshots.load(c, refs.get().after())) : Optional.empty();
+      Optional<EventRows.StateRefs> refs = EventRows.stateRefs(c, eventId);
+      refs.ifPresent(r -> heads.putRefs(eventId, r));
+      if (refs.isEmpty() || refs.get().outlier()) {
+        return Optional.empty();
+      }
+      return Optional.of(snapshots.load(c, before ? refs.get().before() : refs.get().after()));
     });
   }
 
@@ -253,6 +145,10 @@ public final class JdbcRoomStore implements RoomStore {
 
   @Override
   public Set<String> forwardExtremities(String roomId) {
+    return heads.extremities(roomId, this::loadForwardExtremities);
+  }
+
+  private Set<String> loadForwardExtremities(String roomId) {
     return tx.read(c -> {
       Set<String> ids = new HashSet<>();
       try (PreparedStatement ps =

@@ -32,9 +32,9 @@ final class RoomStateWriter {
 
   /**
    * The event's prev events stop being extremities and the event becomes one, unless an accepted stored event
-   * already names it as a prev event (it arrived late, e.g. fetched to fill a gap).
+   * already names it as a prev event (it arrived late, e.g. fetched to fill a gap). True if it became one.
    */
-  void updateForwardExtremities(Connection c, String roomId, String eventId, List<String> prevEventIds)
+  boolean updateForwardExtremities(Connection c, String roomId, String eventId, List<String> prevEventIds)
       throws SQLException {
     if (!prevEventIds.isEmpty()) {
       try (PreparedStatement ps =
@@ -66,6 +66,7 @@ final class RoomStateWriter {
         ps.executeUpdate();
       }
     }
+    return !hasChild;
   }
 
   /** The materialised current state of a room. */

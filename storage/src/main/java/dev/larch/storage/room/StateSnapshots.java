@@ -55,6 +55,11 @@ final class StateSnapshots {
             .build();
   }
 
+  /** The full state of a snapshot if it is in memory (the empty map for {@code null}), else null. */
+  Map<StateKey, String> cached(Long snapshotId) {
+    return snapshotId == null ? Map.of() : fullStates.getIfPresent(snapshotId);
+  }
+
   /** The full state of a snapshot; the empty map for {@code null}. */
   Map<StateKey, String> load(Connection c, Long snapshotId) throws SQLException {
     if (snapshotId == null) {

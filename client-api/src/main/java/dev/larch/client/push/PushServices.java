@@ -1,0 +1,22 @@
+package dev.larch.client.push;
+
+import dev.larch.core.push.NotificationCounter;
+import dev.larch.core.push.PushRuleService;
+import dev.larch.core.push.PusherService;
+import java.util.Objects;
+
+/**
+ * The services behind push rules, pushers and unread counts: one component of
+ * {@link dev.larch.client.ClientServices}.
+ *
+ * <p>Spec: client-server API v1.11, "Push Notifications".
+ *
+ * @param counter unread notification counts for {@code /sync}
+ */
+public record PushServices(PushRuleService rules, PusherService pushers, NotificationCounter counter) {
+  public PushServices {
+    Objects.requireNonNull(rules, "rules");
+    Objects.requireNonNull(pushers, "pushers");
+    Objects.requireNonNull(counter, "counter");
+  }
+}

@@ -1,0 +1,312 @@
+package dev.larch.storage.room;
+
+import dev.larch.core.event.Pdu;
+import dev.larch.core.event.StateKey;
+import dev.larch.core.json.CanonicalJson;
+import dev.larch.core.room.CurrentStateUpdate;
+import dev.larch.core.room.PersistRequest;
+import dev.larch.core.room.PersistResult;
+import dev.larch.core.room.RoomVersion;
+import dev.larch.core.room.StateBefore;
+import dev.larch.core.room.TxnKey;
+import dev.larch.storage.jdbc.StreamTracker;
+import dev.larch.storage.jdbc.Tx;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.locks.ReentrantLock;
+
+/**
+ * The write half of {@link JdbcRoomStore}: {@code persist} and {@code persistAll}, each one transaction under the
+ * room's writer lock, so writers of one room queue up while other rooms proceed. See storage/README.md for the
+ * tables and the snapshot scheme.
+ *
+ * <p>The writer lock is in this process, not a database row lock ({@code SELECT ... FOR UPDATE}): one process owns
+ * the database anyway (stream positions are handed out in memory, see {@link StreamTracker}), and on H2 a row lock
+ * is a write to the {@code rooms} table that every commit then has to store, about a tenth of a message's persist.
+ * The lock is held from before the transaction until the caches are updated after its commit.
+ *
+ * <p>A batch is written in one transaction and so costs one commit: on H2 the commit (writing the changed pages)
+ * is most of a message's persist, so concurrent sends into one room go from one commit each to one per batch.
+ * What a transaction did to {@link RoomHeads} is collected while it runs and applied only after it committed, since
+ * the work may be retried or rolled back.
+ */
+final class EventPersister {
+  // rooms.current_snapshot_id after a caller-resolved current state, which has no snapshot (see V001).
+  private static final long RESOLVED_CURRENT_STATE = -1;
+
+  // Rooms share a writer lock only on a hash collision; a few hundred locks cost nothing.
+  private static final int WRITER_LOCK_STRIPES = 256;
+
+  private final Tx tx;
+  private final StreamTracker positions;
+  private final StateSnapshots snapshots;
+  private final RoomStateWriter writer;
+  private final RoomHeads heads;
+  private final ReentrantLock[] writerLocks = new ReentrantLock[WRITER_LOCK_STRIPES];
+
+  EventPersister(Tx tx, StreamTracker positions, StateSnapshots snapshots, RoomStateWriter writer, RoomHeads heads) {
+    this.tx = tx;
+    this.positions = positions;
+    this.snapshots = snapshots;
+    this.writer = writer;
+    this.heads = heads;
+    for (int i = 0; i < writerLocks.length; i++) {
+      writerLocks[i] = new ReentrantLock();
+    }
+  }
+
+  /** What one stored event changes in {@link RoomHeads}, applied after commit. */
+  private record HeadChange(String eventId, EventRows.StateRefs refs, List<String> removed, String added,
+      boolean extremitiesTouched) {}
+
+  /** See {@link dev.larch.core.room.RoomStore#persist}. */
+  PersistResult persist(PersistRequest request) {
+    return write(List.of(request), false).orElseThrow().get(0);
+  }
+
+  /** See {@link dev.larch.core.room.RoomStore#persistAll}. */
+  Optional<List<PersistResult>> persistAll(List<PersistRequest> requests) {
+    if (requests.isEmpty()) {
+      return Optional.of(List.of());
+    }
+    String roomId = requests.get(0).event().roomId();
+    for (PersistRequest request : requests) {
+      if (!Objects.equals(roomId, request.event().roomId())) {
+        throw new IllegalArgumentException("persistAll takes the events of one room");
+      }
+    }
+    return write(requests, true);
+  }
+
+  private Optional<List<PersistResult>> write(List<PersistRequest> requests, boolean allOrNothing) {
+    String roomId = Objects.requireNonNull(requests.get(0).event().roomId(), "event has no room ID");
+    // Encoded once, outside the transaction: a retry must not pay for it again.
+    List<byte[]> json = new ArrayList<>(requests.size());
+    for (PersistRequest request : requests) {
+      Pdu event = request.event();
+      json.add(CanonicalJson.forRoomVersion(event.roomVersion()).encode(event.json()));
+    }
+    List<Long> allocated = new ArrayList<>(requests.size());
+    List<HeadChange> changes = new ArrayList<>(requests.size());
+    boolean committed = false;
+    ReentrantLock writerLock = writerLocks[Math.floorMod(roomId.hashCode(), WRITER_LOCK_STRIPES)];
+    writerLock.lock();
+    try {
+      Optional<List<PersistResult>> results = tx.inTransaction(c -> {
+        changes.clear();
+        return writeIn(c, roomId, requests, json, allocated, changes, allOrNothing);
+      });
+      committed = true;
+      for (HeadChange change : changes) {
+        heads.putRefs(change.eventId(), change.refs());
+        if (change.extremitiesTouched()) {
+          heads.extremitiesChanged(roomId, change.removed(), change.added());
+        }
+      }
+      return results;
+    } finally {
+      if (!committed) {
+        heads.forgetRoom(roomId);
+      }
+      // After commit (or final failure): only now may the stream token pass these positions.
+      allocated.forEach(positions::finish);
+      writerLock.unlock();
+    }
+  }
+
+  private Optional<List<PersistResult>> writeIn(Connection c, String roomId, List<PersistRequest> requests,
+      List<byte[]> json, List<Long> allocated, List<HeadChange> changes, boolean allOrNothing) throws SQLException {
+    Long currentSnapshot = roomRow(c, roomId, requests.get(0).event().roomVersion()).currentSnapshot();
+    if (allOrNothing && anyStored(c, requests)) {
+      return Optional.empty();
+    }
+    List<PersistResult> results = new ArrayList<>(requests.size());
+    long[] position = new long[1];
+    for (int i = 0; i < requests.size(); i++) {
+      PersistRequest request = requests.get(i);
+      if (!allOrNothing) {
+        Optional<PersistResult> stored = alreadyStored(c, request);
+        if (stored.isPresent()) {
+          results.add(stored.get());
+          continue;
+        }
+      }
+      // Each write returns the room's current snapshot after it, which the next event of the batch starts from.
+      currentSnapshot = writeOne(c, request, json.get(i), currentSnapshot, allocated, changes, position);
+      results.add(new PersistResult(request.event().eventId(), position[0], false));
+    }
+    return Optional.of(results);
+  }
+
+  // Writes one new event; returns rooms.current_snapshot_id after it and sets position[0] to its stream position.
+  private Long writeOne(Connection c, PersistRequest request, byte[] json, Long currentSnapshot,
+      List<Long> allocated, List<HeadChange> changes, long[] positionOut) throws SQLException {
+    Pdu event = request.event();
+    String roomId = event.roomId();
+    Long before = null;
+    Long after = null;
+    Map<StateKey, String> ownChange = Map.of();
+    if (!request.status().outlier()) {
+      before = snapshotBefore(c, roomId, request.stateBefore());
+      Optional<StateKey> slot = event.stateSlot();
+      if (slot.isPresent() && !request.status().rejected()) {
+        after = snapshots.withEntry(c, roomId, before, slot.get(), event.eventId());
+        ownChange = Map.of(slot.get(), event.eventId());
+      } else {
+        after = before;
+      }
+    }
+    long position = 0;
+    if (!request.status().outlier()) {
+      position = positions.allocate();
+      allocated.add(position);
+    }
+    EventRows.insert(c, event, json, request.status(), position, before, after);
+    List<String> removed = List.of();
+    String added = null;
+    boolean touched = request.status().visibleToClients();
+    if (touched) {
+      removed = event.prevEventIds();
+      added = writer.updateForwardExtremities(c, roomId, event.eventId(), event.prevEventIds())
+          ? event.eventId() : null;
+    }
+    Long newCurrent =
+        updateCurrentState(c, roomId, currentSnapshot, request.currentState(), before, after, ownChange);
+    if (request.txn().isPresent()) {
+      ClientTransactionRows.insert(c, request.txn().get(), event.eventId());
+    }
+    changes.add(new HeadChange(event.eventId(), new EventRows.StateRefs(request.status().outlier(), before, after),
+        removed, added, touched));
+    positionOut[0] = position;
+    return newCurrent;
+  }
+
+  private Long snapshotBefore(Connection c, String roomId, StateBefore stateBefore) throws SQLException {
+    if (stateBefore instanceof StateBefore.AfterEvent afterEvent) {
+      return stateRefs(c, afterEvent.eventId())
+          .filter(r -> !r.outlier())
+          .orElseThrow(() -> new IllegalArgumentException(
+              "state before refers to an event stored without state: " + afterEvent.eventId()))
+          .after();
+    }
+    if (stateBefore instanceof StateBefore.Resolved resolved) {
+      Long base = null;
+      if (resolved.baseEventId() != null) {
+        base = stateRefs(c, resolved.baseEventId())
+            .filter(r -> !r.outlier())
+            .map(EventRows.StateRefs::after)
+            .orElse(null);
+      }
+      return snapshots.forState(c, roomId, base, resolved.state());
+    }
+    return null;
+  }
+
+  // Committed events' references come from the cache; an event written earlier in this batch from the database.
+  private Optional<EventRows.StateRefs> stateRefs(Connection c, String eventId) throws SQLException {
+    Optional<EventRows.StateRefs> cached = heads.refs(eventId);
+    return cached.isPresent() ? cached : EventRows.stateRefs(c, eventId);
+  }
+
+  // Returns rooms.current_snapshot_id after the update.
+  private Long updateCurrentState(
+      Connection c,
+      String roomId,
+      Long currentSnapshot,
+      CurrentStateUpdate update,
+      Long before,
+      Long after,
+      Map<StateKey, String> ownChange)
+      throws SQLException {
+    Map<StateKey, String> delta;
+    Long newSnapshot;
+    if (update instanceof CurrentStateUpdate.ToStateAfterEvent) {
+      if (Objects.equals(currentSnapshot, before)) {
+        // Fast path: current state was the state before the event, so only the event's own change applies.
+        delta = ownChange;
+      } else {
+        delta = StateSnapshots.diff(RoomStateWriter.currentState(c, roomId), snapshots.load(c, after));
+      }
+      newSnapshot = after;
+    } else if (update instanceof CurrentStateUpdate.To to) {
+      delta = StateSnapshots.diff(RoomStateWriter.currentState(c, roomId), to.state());
+      newSnapshot = RESOLVED_CURRENT_STATE;
+    } else {
+      return currentSnapshot;
+    }
+    writer.applyToCurrentState(c, roomId, delta);
+    if (!Objects.equals(newSnapshot, currentSnapshot)) {
+      try (PreparedStatement ps = c.prepareStatement("UPDATE rooms SET current_snapshot_id = ? WHERE room_id = ?")) {
+        EventRows.setLongOrNull(ps, 1, newSnapshot);
+        ps.setString(2, roomId);
+        ps.executeUpdate();
+      }
+    }
+    return newSnapshot;
+  }
+
+  // persist's idempotence: an event ID or client transaction ID that is already stored writes nothing.
+  private static Optional<PersistResult> alreadyStored(Connection c, PersistRequest request) throws SQLException {
+    if (request.txn().isPresent()) {
+      Optional<String> earlier = ClientTransactionRows.eventId(c, request.txn().get());
+      if (earlier.isPresent()) {
+        return Optional.of(
+            new PersistResult(earlier.get(), EventRows.streamPosition(c, earlier.get()).orElse(0L), true));
+      }
+    }
+    Optional<Long> stored = EventRows.streamPosition(c, request.event().eventId());
+    // TODO(#3): an outlier persisted again with state should be de-outliered, as Synapse does.
+    return stored.map(position -> new PersistResult(request.event().eventId(), position, true));
+  }
+
+  // For persistAll: is any event or transaction ID of the batch already stored, or used twice within it?
+  private static boolean anyStored(Connection c, List<PersistRequest> requests) throws SQLException {
+    Set<String> eventIds = new HashSet<>();
+    Set<TxnKey> txns = new HashSet<>();
+    for (PersistRequest request : requests) {
+      if (!eventIds.add(request.event().eventId())
+          || (request.txn().isPresent() && !txns.add(request.txn().get()))
+          || alreadyStored(c, request).isPresent()) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /** The row of a room: its current snapshot (null for the empty state of a new room). */
+  private record RoomRow(Long currentSnapshot) {}
+
+  /** The room's row, created if needed. */
+  private static RoomRow roomRow(Connection c, String roomId, RoomVersion version) throws SQLException {
+    // Looking up first: the room almost always exists, and an INSERT that conflicts costs more than a lookup.
+    Optional<RoomRow> existing = readRow(c, roomId);
+    if (existing.isPresent()) {
+      return existing.get();
+    }
+    try (PreparedStatement ps =
+        c.prepareStatement("INSERT INTO rooms (room_id, room_version) VALUES (?, ?) ON CONFLICT DO NOTHING")) {
+      ps.setString(1, roomId);
+      ps.setString(2, version.identifier());
+      ps.executeUpdate();
+    }
+    return readRow(c, roomId).orElseThrow(() -> new IllegalStateException("room row missing after insert"));
+  }
+
+  private static Optional<RoomRow> readRow(Connection c, String roomId) throws SQLException {
+    try (PreparedStatement ps = c.prepareStatement("SELECT current_snapshot_id FROM rooms WHERE room_id = ?")) {
+      ps.setString(1, roomId);
+      try (ResultSet rs = ps.executeQuery()) {
+        return rs.next() ? Optional.of(new RoomRow(EventRows.longOrNull(rs, 1))) : Optional.empty();
+      }
+    }
+  }
+}

@@ -1,0 +1,71 @@
+package dev.larch.storage.room;
+
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
+import java.util.Collection;
+import java.util.HashSet;
+import java.util.Optional;
+import java.util.Set;
+import java.util.function.Function;
+
+/**
+ * In-memory copies of what every local send reads before it builds an event: each room's forward extremities and
+ * each event's state snapshot references. Without them a send into a busy room pays two read transactions before
+ * its write transaction.
+ *
+ * <p>Why the copies are exact:
+ *
+ * <ul>
+ *   <li><b>State references</b> ({@code outlier}, snapshot before, snapshot after) never change once an event is
+ *       stored (redaction rewrites only the JSON). They are cached on read, and by {@link JdbcRoomStore} after the
+ *       commit that stored them, never before: a rolled-back event must not appear. Misses are not cached.
+ *   <li><b>Forward extremities</b> change only in persist. The persisting transaction records what it removed and
+ *       added, and {@link #extremitiesChanged} applies that to the cached set after commit. A reader that loads the
+ *       set concurrently does so inside Caffeine's per-key compute, and the writer's update for that key waits for
+ *       it, then applies the change to whatever was loaded: loaded before the commit, the change is still to come;
+ *       loaded after, applying it again is a no-op (its removals are gone, its addition present). Writers of one
+ *       room are serialised by the caller ({@link dev.larch.core.room.RoomStore#persist}'s contract), so changes
+ *       of one room are applied in commit order. A failed persist drops the room's entry.
+ * </ul>
+ */
+final class RoomHeads {
+  private final Cache<String, Set<String>> extremities;
+  private final Cache<String, EventRows.StateRefs> refs;
+
+  RoomHeads(long maximumRooms, long maximumEvents) {
+    this.extremities = Caffeine.newBuilder().maximumSize(maximumRooms).build();
+    this.refs = Caffeine.newBuilder().maximumSize(maximumEvents).build();
+  }
+
+  /** The room's forward extremities, loaded with {@code loader} when not held. */
+  Set<String> extremities(String roomId, Function<String, Set<String>> loader) {
+    return extremities.get(roomId, loader);
+  }
+
+  /** After a commit: the persisted event's prev events stopped being extremities, and {@code added} became one. */
+  void extremitiesChanged(String roomId, Collection<String> removed, String added) {
+    extremities.asMap().computeIfPresent(roomId, (id, old) -> {
+      Set<String> updated = new HashSet<>(old);
+      updated.removeAll(removed);
+      if (added != null) {
+        updated.add(added);
+      }
+      return Set.copyOf(updated);
+    });
+  }
+
+  /** Forgets the room's extremities (after a failed persist, whose effect is unknown to this cache). */
+  void forgetRoom(String roomId) {
+    extremities.invalidate(roomId);
+  }
+
+  /** The cached state references of a stored event, if held. */
+  Optional<EventRows.StateRefs> refs(String eventId) {
+    return Optional.ofNullable(refs.getIfPresent(eventId));
+  }
+
+  /** Records the state references of a committed event. */
+  void putRefs(String eventId, EventRows.StateRefs stateRefs) {
+    refs.put(eventId, stateRefs);
+  }
+}

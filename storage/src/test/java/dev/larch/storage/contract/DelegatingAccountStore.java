@@ -1,0 +1,84 @@
+package dev.larch.storage.contract;
+
+import dev.larch.core.user.AccountStore;
+import dev.larch.core.user.Device;
+import dev.larch.core.user.NewUser;
+import dev.larch.core.user.TokenOwner;
+import dev.larch.core.user.UserAccount;
+import java.util.Collection;
+import java.util.List;
+import java.util.Optional;
+
+/** An {@link AccountStore} that passes everything on; tests override a method to slow it down or watch it. */
+class DelegatingAccountStore implements AccountStore {
+  private final AccountStore delegate;
+
+  DelegatingAccountStore(AccountStore delegate) {
+    this.delegate = delegate;
+  }
+
+  @Override
+  public boolean createUser(NewUser user) {
+    return delegate.createUser(user);
+  }
+
+  @Override
+  public Optional<UserAccount> user(String userId) {
+    return delegate.user(userId);
+  }
+
+  @Override
+  public boolean setPasswordHash(String userId, String passwordHash) {
+    return delegate.setPasswordHash(userId, passwordHash);
+  }
+
+  @Override
+  public boolean deactivate(String userId, long nowMs) {
+    return delegate.deactivate(userId, nowMs);
+  }
+
+  @Override
+  public void upsertDevice(String userId, String deviceId, String displayName, long nowMs) {
+    delegate.upsertDevice(userId, deviceId, displayName, nowMs);
+  }
+
+  @Override
+  public Optional<Device> device(String userId, String deviceId) {
+    return delegate.device(userId, deviceId);
+  }
+
+  @Override
+  public List<Device> devices(String userId) {
+    return delegate.devices(userId);
+  }
+
+  @Override
+  public boolean renameDevice(String userId, String deviceId, String displayName) {
+    return delegate.renameDevice(userId, deviceId, displayName);
+  }
+
+  @Override
+  public int deleteDevices(String userId, Collection<String> deviceIds) {
+    return delegate.deleteDevices(userId, deviceIds);
+  }
+
+  @Override
+  public void createAccessToken(String token, String userId, String deviceId, long nowMs, long expiresAtMs) {
+    delegate.createAccessToken(token, userId, deviceId, nowMs, expiresAtMs);
+  }
+
+  @Override
+  public Optional<TokenOwner> accessTokenOwner(String token) {
+    return delegate.accessTokenOwner(token);
+  }
+
+  @Override
+  public boolean revokeAccessToken(String token) {
+    return delegate.revokeAccessToken(token);
+  }
+
+  @Override
+  public int revokeAllAccessTokens(String userId) {
+    return delegate.revokeAllAccessTokens(userId);
+  }
+}
