@@ -1,14 +1,15 @@
 package dev.larch.client.keys;
 
-import static dev.larch.client.keys.E2eeApi.deviceKeys;
-import static dev.larch.client.keys.E2eeApi.publicKey;
+import dev.larch.client.WiredClientApi;
+import static dev.larch.client.WiredClientApi.deviceKeys;
+import static dev.larch.client.WiredClientApi.publicKey;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.larch.client.keys.E2eeApi.Session;
+import dev.larch.client.WiredClientApi.Session;
 import dev.larch.core.crypto.SigningKey;
 import dev.larch.core.crypto.Signatures;
 import dev.larch.core.json.JsonMapper;
@@ -29,7 +30,7 @@ import org.junit.jupiter.params.provider.EnumSource;
 class CrossSigningRoutesTest {
   private final TestDatabase kind;
   @TempDir Path tempDir;
-  private E2eeApi api;
+  private WiredClientApi api;
   private Session alice;
   private Session bob;
   private final SecureRandom random = new SecureRandom();
@@ -40,7 +41,7 @@ class CrossSigningRoutesTest {
 
   @BeforeEach
   void start() throws Exception {
-    api = new E2eeApi(kind, tempDir);
+    api = new WiredClientApi(kind, tempDir);
     alice = api.login("alice", "ALICE1");
     bob = api.login("bob", "BOB1");
     api.post("/keys/upload", Map.of("device_keys", deviceKeys(alice)), alice.token()).ok();

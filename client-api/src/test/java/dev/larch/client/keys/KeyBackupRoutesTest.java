@@ -1,10 +1,11 @@
 package dev.larch.client.keys;
 
+import dev.larch.client.WiredClientApi;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.larch.client.keys.E2eeApi.Session;
+import dev.larch.client.WiredClientApi.Session;
 import dev.larch.storage.contract.TestDatabase;
 import java.nio.file.Path;
 import org.junit.jupiter.api.AfterEach;
@@ -22,7 +23,7 @@ class KeyBackupRoutesTest {
   private static final String ROOM = "!room:larch.test";
   private final TestDatabase kind;
   @TempDir Path tempDir;
-  private E2eeApi api;
+  private WiredClientApi api;
   private Session alice;
 
   KeyBackupRoutesTest(TestDatabase kind) {
@@ -31,7 +32,7 @@ class KeyBackupRoutesTest {
 
   @BeforeEach
   void start() throws Exception {
-    api = new E2eeApi(kind, tempDir);
+    api = new WiredClientApi(kind, tempDir);
     alice = api.login("alice", "ALICE1");
   }
 

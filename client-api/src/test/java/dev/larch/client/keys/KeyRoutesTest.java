@@ -1,14 +1,15 @@
 package dev.larch.client.keys;
 
-import static dev.larch.client.keys.E2eeApi.deviceKeys;
-import static dev.larch.client.keys.E2eeApi.json;
+import dev.larch.client.WiredClientApi;
+import static dev.larch.client.WiredClientApi.deviceKeys;
+import static dev.larch.client.WiredClientApi.json;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.larch.client.keys.E2eeApi.Session;
+import dev.larch.client.WiredClientApi.Session;
 import dev.larch.storage.contract.TestDatabase;
 import java.nio.file.Path;
 import java.util.Map;
@@ -25,7 +26,7 @@ import org.junit.jupiter.params.provider.EnumSource;
 class KeyRoutesTest {
   private final TestDatabase kind;
   @TempDir Path tempDir;
-  private E2eeApi api;
+  private WiredClientApi api;
   private Session alice;
   private Session bob;
 
@@ -35,7 +36,7 @@ class KeyRoutesTest {
 
   @BeforeEach
   void start() throws Exception {
-    api = new E2eeApi(kind, tempDir);
+    api = new WiredClientApi(kind, tempDir);
     alice = api.login("alice", "ALICE1");
     bob = api.login("bob", "BOB1");
   }

@@ -1,11 +1,12 @@
 package dev.larch.client.keys;
 
-import static dev.larch.client.keys.E2eeApi.deviceKeys;
+import dev.larch.client.WiredClientApi;
+import static dev.larch.client.WiredClientApi.deviceKeys;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.larch.client.keys.E2eeApi.Session;
+import dev.larch.client.WiredClientApi.Session;
 import dev.larch.storage.contract.TestDatabase;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -27,7 +28,7 @@ import org.junit.jupiter.params.provider.EnumSource;
 class ToDeviceAndSyncTest {
   private final TestDatabase kind;
   @TempDir Path tempDir;
-  private E2eeApi api;
+  private WiredClientApi api;
   private Session alice;
   private Session bob;
 
@@ -37,7 +38,7 @@ class ToDeviceAndSyncTest {
 
   @BeforeEach
   void start() throws Exception {
-    api = new E2eeApi(kind, tempDir);
+    api = new WiredClientApi(kind, tempDir);
     alice = api.login("alice", "ALICE1");
     bob = api.login("bob", "BOB1");
   }

@@ -1,11 +1,12 @@
 package dev.larch.client.push;
 
+import dev.larch.client.WiredClientApi;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.larch.client.push.PushApi.Session;
+import dev.larch.client.WiredClientApi.Session;
 import dev.larch.storage.contract.TestDatabase;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -23,7 +24,7 @@ import org.junit.jupiter.params.provider.EnumSource;
 class PushRoutesTest {
   private final TestDatabase kind;
   @TempDir Path tempDir;
-  private PushApi api;
+  private WiredClientApi api;
   private Session alice;
 
   PushRoutesTest(TestDatabase kind) {
@@ -32,7 +33,7 @@ class PushRoutesTest {
 
   @BeforeEach
   void start() throws Exception {
-    api = new PushApi(kind, tempDir);
+    api = new WiredClientApi(kind, tempDir);
     alice = api.login("alice", "ALICE1");
   }
 

@@ -1,12 +1,15 @@
-package dev.larch.client.keys;
+package dev.larch.client;
+
+import dev.larch.client.keys.E2eeServices;
+import dev.larch.client.push.PushServices;
+import dev.larch.core.push.NotificationCounter;
+import dev.larch.core.push.PushRuleService;
+import dev.larch.core.push.PusherService;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.larch.client.ClientApi;
-import dev.larch.client.ClientServices;
-import dev.larch.client.ClientSettings;
 import dev.larch.client.TestClientApi.Response;
 import dev.larch.client.sync.SyncServices;
 import dev.larch.core.accountdata.AccountDataService;
@@ -74,28 +77,28 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 
 /**
- * The whole client API with end-to-end encryption, rooms and sync wired as {@code Homeserver} wires them, over a
+ * The whole client API with push, end-to-end encryption, rooms and sync wired as {@code Homeserver} wires them, over a
  * fresh database of one {@link TestDatabase} kind on a loopback port; plus an HTTP client and key fixtures.
  */
-final class E2eeApi implements AutoCloseable {
-  static final String SERVER = "larch.test";
-  static final String V3 = "/_matrix/client/v3";
+public final class WiredClientApi implements AutoCloseable {
+  public static final String SERVER = "larch.test";
+  public static final String V3 = "/_matrix/client/v3";
 
-  final TestDatabase kind;
-  final String url;
-  final Database database;
-  final RoomService rooms;
-  final MembershipService memberships;
-  final SyncNotifier notifier = new SyncNotifier();
+  public final TestDatabase kind;
+  public final String url;
+  public final Database database;
+  public final RoomService rooms;
+  public final MembershipService memberships;
+  public final SyncNotifier notifier = new SyncNotifier();
   private final Vertx vertx;
   private final ExecutorService executor = Executors.newFixedThreadPool(4);
   private final String base;
   private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
   /** A user logged in on one device, with that device's ed25519 key. */
-  record Session(String userId, String token, String deviceId, SigningKey key) {}
+  public record Session(String userId, String token, String deviceId, SigningKey key) {}
 
-  E2eeApi(TestDatabase kind, Path tempDir) throws Exception {
+  public WiredClientApi(TestDatabase kind, Path tempDir) throws Exception {
     this.kind = kind;
     this.url = kind.createUrl(tempDir);
     this.database = Database.open(url, 8);
@@ -137,14 +140,22 @@ final class E2eeApi implements AutoCloseable {
     ClientServices services = new ClientServices(ClientSettings.defaults(4), accounts, rooms,
         new RoomReadService(roomStore, visibility, new ClientEvents(roomStore, clock)), memberships,
         new ProfileService(profiles, accountStore, roomStore, sender),
-        new AliasService(aliases, roomStore, visibility, SERVER), syncServices, null, e2ee);
+        new AliasService(aliases, roomStore, visibility, SERVER), syncServices, null, e2ee,
+        pushServices(accountData, roomStore, receipts));
     vertx = Vertx.vertx();
     HttpServer server = vertx.createHttpServer().requestHandler(new ClientApi(services).router(vertx))
         .listen(0, "127.0.0.1").toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
     base = "http://127.0.0.1:" + server.actualPort();
   }
 
-  Response call(String method, String path, String body, String token) throws IOException, InterruptedException {
+  private PushServices pushServices(AccountDataService accountData, RoomStore roomStore,
+      ReceiptService receipts) {
+    PushRuleService rules = new PushRuleService(accountData);
+    return new PushServices(rules, new PusherService(),
+        new NotificationCounter(roomStore, receipts, rules));
+  }
+
+  public Response call(String method, String path, String body, String token) throws IOException, InterruptedException {
     HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(base + path))
         .timeout(Duration.ofSeconds(20))
         .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body));
@@ -162,24 +173,24 @@ final class E2eeApi implements AutoCloseable {
     return new Response(response.statusCode(), json, response.headers(), response.body());
   }
 
-  Response post(String path, Object body, String token) throws IOException, InterruptedException {
+  public Response post(String path, Object body, String token) throws IOException, InterruptedException {
     return call("POST", V3 + path, text(body), token);
   }
 
-  Response put(String path, Object body, String token) throws IOException, InterruptedException {
+  public Response put(String path, Object body, String token) throws IOException, InterruptedException {
     return call("PUT", V3 + path, text(body), token);
   }
 
-  Response get(String path, String token) throws IOException, InterruptedException {
+  public Response get(String path, String token) throws IOException, InterruptedException {
     return call("GET", V3 + path, null, token);
   }
 
-  Response delete(String path, String token) throws IOException, InterruptedException {
+  public Response delete(String path, String token) throws IOException, InterruptedException {
     return call("DELETE", V3 + path, null, token);
   }
 
   /** Registers {@code localpart} (password {@code pw}) and logs in on device {@code deviceId}. */
-  Session login(String localpart, String deviceId) throws IOException, InterruptedException {
+  public Session login(String localpart, String deviceId) throws IOException, InterruptedException {
     String register = "{\"username\":\"" + localpart + "\",\"password\":\"pw\",\"inhibit_login\":true";
     Response first = call("POST", V3 + "/register", register + "}", null);
     if (first.status() == 401) {
@@ -194,7 +205,7 @@ final class E2eeApi implements AutoCloseable {
   }
 
   /** Device keys of {@code session}'s device, signed by its own key. */
-  static ObjectNode deviceKeys(Session session) {
+  public static ObjectNode deviceKeys(Session session) {
     ObjectNode keys = JsonMapper.shared().createObjectNode();
     keys.put("user_id", session.userId()).put("device_id", session.deviceId());
     keys.putArray("algorithms").add("m.olm.v1.curve25519-aes-sha2").add("m.megolm.v1.aes-sha2");
@@ -205,11 +216,11 @@ final class E2eeApi implements AutoCloseable {
     return keys;
   }
 
-  static String publicKey(SigningKey key) {
+  public static String publicKey(SigningKey key) {
     return dev.larch.core.crypto.UnpaddedBase64.encode(key.publicKey());
   }
 
-  static String text(Object body) {
+  public static String text(Object body) {
     if (body == null || body instanceof String) {
       return (String) body;
     }
@@ -220,7 +231,7 @@ final class E2eeApi implements AutoCloseable {
     }
   }
 
-  static ObjectNode json(String text) {
+  public static ObjectNode json(String text) {
     try {
       return (ObjectNode) JsonMapper.shared().readTree(text);
     } catch (IOException e) {
@@ -229,7 +240,7 @@ final class E2eeApi implements AutoCloseable {
   }
 
   /** A room {@code creator} made and {@code others} joined. */
-  String roomWith(Session creator, Session... others) {
+  public String roomWith(Session creator, Session... others) {
     String roomId = rooms.createRoom(creator.userId(), dev.larch.core.room.NewRoom.defaults());
     for (Session other : others) {
       memberships.invite(creator.userId(), roomId, other.userId(), null);
@@ -239,7 +250,7 @@ final class E2eeApi implements AutoCloseable {
   }
 
   /** {@code GET /sync} with {@code since} (null: initial) and no wait. */
-  JsonNode sync(Session session, String since) throws IOException, InterruptedException {
+  public JsonNode sync(Session session, String since) throws IOException, InterruptedException {
     String query = since == null ? "" : "?since=" + since;
     Response response = get("/sync" + query, session.token());
     assertEquals(200, response.status(), response.text());
