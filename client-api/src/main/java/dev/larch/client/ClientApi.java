@@ -8,7 +8,6 @@ import dev.larch.client.backup.KeyBackupRoutes;
 import dev.larch.client.discovery.DiscoveryRoutes;
 import dev.larch.client.discovery.VersionsRoutes;
 import dev.larch.client.filter.FilterRoutes;
-import dev.larch.client.http.ClientErrorHandler;
 import dev.larch.client.http.Cors;
 import dev.larch.client.http.Endpoints;
 import dev.larch.client.keys.KeyRoutes;
@@ -24,6 +23,7 @@ import dev.larch.client.room.RoomRoutes;
 import dev.larch.client.sync.SyncRoutes;
 import dev.larch.client.todevice.ToDeviceRoutes;
 import dev.larch.client.typing.TypingRoutes;
+import dev.larch.http.MatrixErrorHandler;
 import io.vertx.core.Vertx;
 import io.vertx.core.WorkerExecutor;
 import io.vertx.ext.web.Router;
@@ -94,7 +94,7 @@ public final class ClientApi {
       media.mount(router, endpoints, streams);
     }
 
-    ClientErrorHandler.install(router);
+    MatrixErrorHandler.install(router);
     return router;
   }
 }

@@ -1,7 +1,7 @@
 package dev.larch.federation;
 
-import dev.larch.federation.http.FederationErrorHandler;
 import dev.larch.federation.version.VersionRoutes;
+import dev.larch.http.MatrixErrorHandler;
 import io.vertx.core.Vertx;
 import io.vertx.ext.web.Router;
 
@@ -24,7 +24,7 @@ public final class FederationApi {
   public Router router(Vertx vertx) {
     Router router = Router.router(vertx);
     new VersionRoutes(serverVersion).mount(router);
-    FederationErrorHandler.install(router);
+    MatrixErrorHandler.install(router);
     return router;
   }
 }

@@ -2,9 +2,9 @@ package dev.larch.client.discovery;
 
 import dev.larch.client.http.ClientPaths;
 import dev.larch.client.http.Endpoints;
-import dev.larch.client.http.JsonResponse;
 import dev.larch.core.error.MatrixException;
 import dev.larch.core.room.RoomVersion;
+import dev.larch.http.JsonResponse;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;

@@ -1,6 +1,6 @@
 package dev.larch.client.discovery;
 
-import dev.larch.client.http.JsonResponse;
+import dev.larch.http.JsonResponse;
 import io.vertx.ext.web.Router;
 import java.util.List;
 import java.util.Map;

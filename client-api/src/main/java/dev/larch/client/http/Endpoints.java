@@ -4,6 +4,7 @@ import dev.larch.core.error.ErrorCode;
 import dev.larch.core.error.MatrixException;
 import dev.larch.core.user.AccessTokenAuthenticator;
 import dev.larch.core.user.Requester;
+import dev.larch.http.JsonResponse;
 import io.vertx.core.AsyncResult;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
@@ -26,7 +27,7 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Blocking calls are submitted unordered ({@code executeBlocking(..., false)}): Vert.x's default would run all
  * requests of one connection's context one at a time. Failures go to the router's failure handler
- * ({@link ClientErrorHandler}).
+ * ({@link dev.larch.http.MatrixErrorHandler}).
  *
  * <p>Spec: <a href="https://spec.matrix.org/v1.11/client-server-api/#client-authentication">client-server API v1.11,
  * "Client authentication"</a>: the token comes from {@code Authorization: Bearer}, or from the deprecated

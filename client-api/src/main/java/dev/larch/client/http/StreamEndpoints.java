@@ -3,6 +3,7 @@ package dev.larch.client.http;
 import dev.larch.core.error.MatrixException;
 import dev.larch.core.user.AccessTokenAuthenticator;
 import dev.larch.core.user.Requester;
+import dev.larch.http.JsonResponse;
 import io.vertx.core.AsyncResult;
 import io.vertx.core.Context;
 import io.vertx.core.Handler;
@@ -25,7 +26,7 @@ import org.slf4j.LoggerFactory;
 /**
  * {@link Endpoints}' sibling for binary bodies: file responses ({@link FileEndpoint}) and raw request bodies streamed
  * to disk ({@link UploadEndpoint}). Access tokens are resolved as in {@link Endpoints} and failures go to the same
- * router failure handler ({@link ClientErrorHandler}), so errors are JSON as everywhere else.
+ * router failure handler ({@link dev.larch.http.MatrixErrorHandler}), so errors are JSON as everywhere else.
  *
  * <p>Upload routes must be mounted before the router's {@code BodyHandler}, which would otherwise read the body into
  * memory under the JSON size limit. Here the body goes through {@link AsyncFile} (no blocking on the event loop)

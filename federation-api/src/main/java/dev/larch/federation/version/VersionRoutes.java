@@ -1,6 +1,6 @@
 package dev.larch.federation.version;
 
-import dev.larch.federation.http.JsonResponse;
+import dev.larch.http.JsonResponse;
 import io.vertx.ext.web.Router;
 import java.util.Map;
 

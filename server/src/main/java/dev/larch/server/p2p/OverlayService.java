@@ -1,6 +1,6 @@
 package dev.larch.server.p2p;
 
-import dev.larch.client.http.JsonResponse;
+import dev.larch.http.JsonResponse;
 import dev.larch.overlay.identity.NodeKey;
 import dev.larch.overlay.node.OverlayConfig;
 import dev.larch.overlay.node.OverlayNode;

@@ -1,4 +1,4 @@
-package dev.larch.federation.http;
+package dev.larch.http;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import dev.larch.core.json.JsonMapper;

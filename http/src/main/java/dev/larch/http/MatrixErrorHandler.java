@@ -1,4 +1,4 @@
-package dev.larch.client.http;
+package dev.larch.http;
 
 import dev.larch.core.error.ErrorBody;
 import dev.larch.core.error.ErrorCode;
@@ -14,29 +14,29 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The client API's one failure handler: every failed request becomes a Matrix error response here, so routes just
- * throw (or {@code ctx.fail}) and never build error bodies themselves.
+ * The one failure handler of the client and federation routers: every failed request becomes a Matrix error
+ * response here, so routes just throw (or {@code ctx.fail}) and never build error bodies themselves.
  *
  * <ul>
  *   <li>{@link MatrixException}: its errcode, message and extra fields, with its HTTP status.
  *   <li>{@link UserInteractiveAuthRequired}: 401 with the flows, session and completed stages.
  *   <li>A bare HTTP status (such as a body handler's 413): that status with a matching errcode.
  *   <li>Anything else is our bug: 500 {@code M_UNKNOWN} "Internal server error" with a fresh error id; the stack
- *       trace goes to the log under that id and never to the client.
+ *       trace goes to the log under that id and never to the client or remote server.
  *   <li>No route for the path (404) or the method (405): {@code M_UNRECOGNIZED}.
  * </ul>
  *
  * <p>Spec: <a href="https://spec.matrix.org/v1.11/client-server-api/#standard-error-response">client-server API
  * v1.11, "Standard error response"</a>.
  */
-public final class ClientErrorHandler implements Handler<RoutingContext> {
-  private static final Logger log = LoggerFactory.getLogger(ClientErrorHandler.class);
+public final class MatrixErrorHandler implements Handler<RoutingContext> {
+  private static final Logger log = LoggerFactory.getLogger(MatrixErrorHandler.class);
 
-  private ClientErrorHandler() {}
+  private MatrixErrorHandler() {}
 
   /** Makes this handler the failure handler of every route of {@code router}, and its 404/405 handler. */
   public static void install(Router router) {
-    ClientErrorHandler handler = new ClientErrorHandler();
+    MatrixErrorHandler handler = new MatrixErrorHandler();
     router.route().failureHandler(handler);
     router.errorHandler(404, ctx -> JsonResponse.end(ctx, 404, ErrorBody.unrecognized()));
     router.errorHandler(405, ctx -> JsonResponse.end(ctx, 405, ErrorBody.unrecognized()));
