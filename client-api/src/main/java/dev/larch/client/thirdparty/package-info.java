@@ -1,0 +1,2 @@
+/** Third-party networks (bridges): none here, as there are no application services. */
+package dev.larch.client.thirdparty;
