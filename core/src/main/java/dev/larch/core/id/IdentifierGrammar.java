@@ -2,6 +2,8 @@ package dev.larch.core.id;
 
 import dev.larch.core.error.MatrixException;
 import java.nio.charset.StandardCharsets;
+import java.util.Optional;
+import java.util.function.BiFunction;
 
 /**
  * The grammar pieces shared by several identifiers (spec: appendices, "Common Identifier Format").
@@ -83,5 +85,37 @@ final class IdentifierGrammar {
       }
     }
     return true;
+  }
+
+  /**
+   * Checks the parts of a {@code <sigil>localpart:domain} identifier (user IDs, room aliases): an opaque localpart
+   * and at most 255 bytes in all. Throws {@code M_INVALID_PARAM} naming {@code what} otherwise.
+   */
+  static void requireSigilledParts(char sigil, String localpart, ServerName serverName, String what) {
+    if (!isOpaqueLocalpart(localpart)) {
+      throw invalid(what + " localpart", localpart);
+    }
+    if (!withinByteLimit(sigil + localpart + ":" + serverName.value())) {
+      throw invalid(what + " (longer than 255 bytes)", localpart);
+    }
+  }
+
+  /**
+   * Splits {@code <sigil>localpart:domain} at the first colon (a localpart has none) and builds the identifier from
+   * its parts, or empty if {@code value} has another shape.
+   */
+  static <T> Optional<T> parseSigilled(String value, char sigil, BiFunction<String, ServerName, T> make) {
+    if (value == null || value.isEmpty() || value.charAt(0) != sigil || !withinByteLimit(value)) {
+      return Optional.empty();
+    }
+    int colon = value.indexOf(':');
+    if (colon < 0) {
+      return Optional.empty();
+    }
+    String localpart = value.substring(1, colon);
+    if (!isOpaqueLocalpart(localpart)) {
+      return Optional.empty();
+    }
+    return ServerName.tryParse(value.substring(colon + 1)).map(server -> make.apply(localpart, server));
   }
 }

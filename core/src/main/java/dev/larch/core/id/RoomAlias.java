@@ -17,12 +17,7 @@ public record RoomAlias(String localpart, ServerName serverName) {
   public RoomAlias {
     Objects.requireNonNull(localpart, "localpart");
     Objects.requireNonNull(serverName, "serverName");
-    if (!IdentifierGrammar.isOpaqueLocalpart(localpart)) {
-      throw IdentifierGrammar.invalid("room alias localpart", localpart);
-    }
-    if (!IdentifierGrammar.withinByteLimit(SIGIL + localpart + ":" + serverName.value())) {
-      throw IdentifierGrammar.invalid("room alias (longer than 255 bytes)", localpart);
-    }
+    IdentifierGrammar.requireSigilledParts(SIGIL, localpart, serverName, "room alias");
   }
 
   /** The room alias {@code value}; throws {@code M_INVALID_PARAM} if it is not one. */
@@ -32,18 +27,7 @@ public record RoomAlias(String localpart, ServerName serverName) {
 
   /** Like {@link #parse}, but empty instead of throwing. */
   public static Optional<RoomAlias> tryParse(String value) {
-    if (value == null || value.isEmpty() || value.charAt(0) != SIGIL || !IdentifierGrammar.withinByteLimit(value)) {
-      return Optional.empty();
-    }
-    int colon = value.indexOf(':');
-    if (colon < 0) {
-      return Optional.empty();
-    }
-    String localpart = value.substring(1, colon);
-    if (!IdentifierGrammar.isOpaqueLocalpart(localpart)) {
-      return Optional.empty();
-    }
-    return ServerName.tryParse(value.substring(colon + 1)).map(server -> new RoomAlias(localpart, server));
+    return IdentifierGrammar.parseSigilled(value, SIGIL, RoomAlias::new);
   }
 
   /** The wire form, {@code #localpart:domain}. */

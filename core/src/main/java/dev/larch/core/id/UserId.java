@@ -28,12 +28,7 @@ public record UserId(String localpart, ServerName serverName) {
   public UserId {
     Objects.requireNonNull(localpart, "localpart");
     Objects.requireNonNull(serverName, "serverName");
-    if (!IdentifierGrammar.isOpaqueLocalpart(localpart)) {
-      throw IdentifierGrammar.invalid("user ID localpart", localpart);
-    }
-    if (!IdentifierGrammar.withinByteLimit(SIGIL + localpart + ":" + serverName.value())) {
-      throw IdentifierGrammar.invalid("user ID (longer than 255 bytes)", localpart);
-    }
+    IdentifierGrammar.requireSigilledParts(SIGIL, localpart, serverName, "user ID");
   }
 
   /**
@@ -46,18 +41,7 @@ public record UserId(String localpart, ServerName serverName) {
 
   /** Like {@link #parse}, but empty instead of throwing. */
   public static Optional<UserId> tryParse(String value) {
-    if (value == null || value.isEmpty() || value.charAt(0) != SIGIL || !IdentifierGrammar.withinByteLimit(value)) {
-      return Optional.empty();
-    }
-    int colon = value.indexOf(':');
-    if (colon < 0) {
-      return Optional.empty();
-    }
-    String localpart = value.substring(1, colon);
-    if (!IdentifierGrammar.isOpaqueLocalpart(localpart)) {
-      return Optional.empty();
-    }
-    return ServerName.tryParse(value.substring(colon + 1)).map(server -> new UserId(localpart, server));
+    return IdentifierGrammar.parseSigilled(value, SIGIL, UserId::new);
   }
 
   /** Whether {@code value} is a user ID, historical forms included. */
