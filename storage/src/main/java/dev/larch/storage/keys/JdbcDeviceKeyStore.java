@@ -116,12 +116,7 @@ public final class JdbcDeviceKeyStore implements DeviceKeyStore {
     tx.inTransaction(c -> {
       try (PreparedStatement ps = c.prepareStatement(insertOneTimeKey)) {
         for (Map.Entry<String, JsonNode> key : keys.entrySet()) {
-          int colon = key.getKey().indexOf(':');
-          ps.setString(1, userId);
-          ps.setString(2, deviceId);
-          ps.setString(3, key.getKey().substring(0, colon));
-          ps.setString(4, key.getKey().substring(colon + 1));
-          ps.setBytes(5, bytes(key.getValue()));
+          bindAlgorithmKey(ps, userId, deviceId, key);
           ps.addBatch();
         }
         ps.executeBatch();
@@ -135,12 +130,7 @@ public final class JdbcDeviceKeyStore implements DeviceKeyStore {
     tx.inTransaction(c -> {
       try (PreparedStatement ps = c.prepareStatement(upsertFallbackKey)) {
         for (Map.Entry<String, JsonNode> key : keys.entrySet()) {
-          int colon = key.getKey().indexOf(':');
-          ps.setString(1, userId);
-          ps.setString(2, deviceId);
-          ps.setString(3, key.getKey().substring(0, colon));
-          ps.setString(4, key.getKey().substring(colon + 1));
-          ps.setBytes(5, bytes(key.getValue()));
+          bindAlgorithmKey(ps, userId, deviceId, key);
           ps.setBoolean(6, false);
           ps.addBatch();
         }
@@ -398,5 +388,17 @@ public final class JdbcDeviceKeyStore implements DeviceKeyStore {
     } catch (IOException e) {
       throw new StorageException("stored key JSON is unreadable", e);
     }
+  }
+
+  // Parameters 1–5 of the one-time and fallback key inserts: owner, device, and "<algorithm>:<key id>" split at its
+  // first colon (the key service has checked the form), then the key's exact JSON.
+  private static void bindAlgorithmKey(
+      PreparedStatement ps, String userId, String deviceId, Map.Entry<String, JsonNode> key) throws SQLException {
+    int colon = key.getKey().indexOf(':');
+    ps.setString(1, userId);
+    ps.setString(2, deviceId);
+    ps.setString(3, key.getKey().substring(0, colon));
+    ps.setString(4, key.getKey().substring(colon + 1));
+    ps.setBytes(5, bytes(key.getValue()));
   }
 }
