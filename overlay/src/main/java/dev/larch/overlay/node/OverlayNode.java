@@ -60,6 +60,7 @@ public final class OverlayNode {
   private final Map<String, NetClient> boundClients = new HashMap<>(); // multicast dials, by source address
   private volatile BiConsumer<PublicKey, byte[]> trafficHandler = (source, payload) -> { };
   private volatile Consumer<PeerEvent> peerHandler = event -> { };
+  private volatile Consumer<PublicKey> wakeupHandler = source -> { };
   private Context context;
   private RouterState router;
   private NetServer server;
@@ -211,6 +212,14 @@ public final class OverlayNode {
   /** Receives every datagram addressed to us, with its source key; called on the node's context. */
   public void trafficHandler(BiConsumer<PublicKey, byte[]> handler) {
     this.trafficHandler = handler;
+  }
+
+  /**
+   * Receives the source of each accepted wakeup broadcast (Go's {@code BroadcastReceived}): a node that was away is
+   * back, so queued deliveries to it should be retried now. Called on the node's context.
+   */
+  public void wakeupHandler(Consumer<PublicKey> handler) {
+    this.wakeupHandler = handler;
   }
 
   /** Receives peering up/down events; called on the node's context. */
@@ -400,6 +409,11 @@ public final class OverlayNode {
         }
       } else if (action instanceof Action.BroadcastReceived b) {
         LOG.debug("wakeup broadcast from {}", b.source());
+        try {
+          wakeupHandler.accept(b.source());
+        } catch (RuntimeException e) {
+          LOG.error("wakeup handler failed source={}", b.source(), e);
+        }
       }
     }
   }

@@ -1,16 +1,22 @@
 package dev.larch.server.p2p;
 
+import dev.larch.federation.transport.FederationTransport;
 import dev.larch.http.JsonResponse;
+import dev.larch.overlay.http.OverlayHttpClient;
 import dev.larch.overlay.identity.NodeKey;
 import dev.larch.overlay.node.OverlayConfig;
 import dev.larch.overlay.node.OverlayNode;
+import dev.larch.overlay.session.SessionConfig;
+import dev.larch.overlay.session.Sessions;
 import dev.larch.server.config.HostPort;
 import dev.larch.server.config.OverlaySettings;
 import dev.larch.server.identity.NodeIdentity;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
+import io.vertx.core.Handler;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpServer;
+import io.vertx.core.http.HttpServerRequest;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import java.util.Arrays;
@@ -30,20 +36,60 @@ public final class OverlayService {
   /** Where the router's state is served as JSON on the client port (Dendrite's path and shape). */
   public static final String MANHOLE_PATH = "/pinecone";
 
+  /** Federation requests over the overlay give up after this long (Go's federation client: 30 s). */
+  static final long REQUEST_TIMEOUT_MS = 30_000;
+  /** The largest federation response taken from a peer (a big {@code send_join} state, or media). */
+  static final int MAX_RESPONSE_BYTES = 64 << 20;
+  /** The largest federation request body taken from a peer (a transaction of 50 PDUs of 64 KB, with room). */
+  static final int MAX_REQUEST_BYTES = 8 << 20;
+
   private static final Logger log = LoggerFactory.getLogger(OverlayService.class);
 
+  private final Vertx vertx;
   private final OverlayNode node;
+  private final Sessions sessions;
   private final OverlaySettings settings;
+  private final OverlayHttpClient httpClient;
+  private final OverlayPeers peers = new OverlayPeers();
+  private OverlayFederationServer federationServer;
 
-  private OverlayService(OverlayNode node, OverlaySettings settings) {
+  private OverlayService(Vertx vertx, OverlayNode node, Sessions sessions, OverlaySettings settings) {
+    this.vertx = vertx;
     this.node = node;
+    this.sessions = sessions;
     this.settings = settings;
+    this.httpClient = new OverlayHttpClient(sessions, SessionConfig.defaults().maxStreamsPerPeer(),
+        MAX_RESPONSE_BYTES, REQUEST_TIMEOUT_MS);
+    peers.attach(node);
   }
 
-  /** Starts the overlay node; completes once its TCP listener is bound, and dials the static peers. */
+  /**
+   * Starts the overlay node and its QUIC sessions layer; completes once the TCP listener is bound, and dials the
+   * static peers.
+   */
   public static Future<OverlayService> start(Vertx vertx, NodeIdentity identity, OverlaySettings settings) {
-    return OverlayNode.start(vertx, nodeKey(identity), overlayConfig(settings))
-        .map(node -> new OverlayService(node, settings));
+    NodeKey key = nodeKey(identity);
+    return OverlayNode.start(vertx, key, overlayConfig(settings))
+        .compose(node -> Sessions.start(node, key, SessionConfig.defaults())
+            .map(sessions -> new OverlayService(vertx, node, sessions, settings))
+            .recover(e -> node.close().transform(v -> Future.failedFuture(e))));
+  }
+
+  /** Federation requests to 64-hex destinations, over QUIC sessions on this node. */
+  public FederationTransport federationTransport() {
+    return new OverlayFederationTransport(httpClient, node.publicKey());
+  }
+
+  /** Serves {@code federationRouter} (the federation, key and media API) to overlay peers. */
+  public Future<Void> serveFederation(Handler<HttpServerRequest> federationRouter) {
+    return OverlayFederationServer.start(vertx, sessions, federationRouter, MAX_REQUEST_BYTES)
+        .onSuccess(server -> this.federationServer = server)
+        .mapEmpty();
+  }
+
+  /** The P2P servers around: direct peers, and a signal when one shows up. */
+  public OverlayPeers peers() {
+    return peers;
   }
 
   /** The overlay key with the same ed25519 seed as the signing key, hence the same public key. */
@@ -124,8 +170,9 @@ public final class OverlayService {
         howTo);
   }
 
-  /** Closes every peering and the TCP listener. */
+  /** Closes the federation server, every session, every peering and the TCP listener. */
   public Future<Void> close() {
-    return node.close();
+    Future<Void> server = federationServer == null ? Future.succeededFuture() : federationServer.close();
+    return server.eventually(sessions::close).eventually(node::close);
   }
 }
