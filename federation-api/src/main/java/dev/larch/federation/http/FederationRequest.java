@@ -117,7 +117,8 @@ public final class FederationRequest {
     return body.clone();
   }
 
-  List<String> authorization() {
+  /** Every {@code Authorization} header value as received. */
+  public List<String> authorization() {
     return authorization;
   }
 }
