@@ -33,6 +33,9 @@ import org.slf4j.LoggerFactory;
  * <p>{@link #start} and {@link #close} block the calling thread and must never be called on a Vert.x thread.
  */
 public final class LarchServer implements AutoCloseable {
+  /** How often the overlay's state goes to the log (peers, root, routes, traffic). */
+  private static final long STATUS_LOG_MS = 5 * 60_000;
+
   private static final Logger log = LoggerFactory.getLogger(LarchServer.class);
   // Long enough for in-flight requests to finish, short enough that a service manager does not lose patience.
   private static final Duration SHUTDOWN_GRACE = Duration.ofSeconds(5);
@@ -95,6 +98,7 @@ public final class LarchServer implements AutoCloseable {
           millisSinceProcessStart());
       if (overlay != null) {
         overlay.logPeering(identity, bound);
+        overlay.logStatusEvery(STATUS_LOG_MS);
       }
       return larch;
     } catch (ExecutionException e) {

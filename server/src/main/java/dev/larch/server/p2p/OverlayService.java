@@ -52,6 +52,7 @@ public final class OverlayService {
   private final OverlayHttpClient httpClient;
   private final OverlayPeers peers = new OverlayPeers();
   private OverlayFederationServer federationServer;
+  private long statusTimer = -1;
 
   private OverlayService(Vertx vertx, OverlayNode node, Sessions sessions, OverlaySettings settings) {
     this.vertx = vertx;
@@ -170,8 +171,18 @@ public final class OverlayService {
         howTo);
   }
 
+  /** Logs {@link OverlayStatus} every {@code periodMs}: peers, tree root, routes, traffic. */
+  public void logStatusEvery(long periodMs) {
+    statusTimer = vertx.setPeriodic(periodMs, id -> node.manholeJson()
+        .onSuccess(json -> log.info(OverlayStatus.line(json)))
+        .onFailure(e -> log.debug("overlay status unavailable", e)));
+  }
+
   /** Closes the federation server, every session, every peering and the TCP listener. */
   public Future<Void> close() {
+    if (statusTimer >= 0) {
+      vertx.cancelTimer(statusTimer);
+    }
     Future<Void> server = federationServer == null ? Future.succeededFuture() : federationServer.close();
     return server.eventually(sessions::close).eventually(node::close);
   }
