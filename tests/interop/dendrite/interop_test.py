@@ -12,7 +12,7 @@ frames), so both sides' /pinecone and the wire itself can be checked.
 Phase 2, WebSocket peering: both restarted with the same keys; Dendrite dials ws://<larch client>/ws and Larch dials
 ws://<dendrite client>/ws (both directions at once: two links).
 
-Prints "dendrite-interop: N passed, N failed" last; exit status 1 when anything failed.
+Prints "dendrite-interop: N passed, N failed, 0 skipped" last; exit status 1 when anything failed.
 Environment: LARCH_RUN (command that starts Larch, default "<repo>/larch run"), DENDRITE_INTEROP_OUT (keep logs and
 observations.md there; default a temp dir, deleted after a passing run).
 """
@@ -444,7 +444,7 @@ def main():
     run = Run(out)
     if interfaces() != ["lo"]:
         log("FAIL: not in a loopback-only network namespace; start through tests/interop/dendrite/run.sh")
-        print("dendrite-interop: 0 passed, 1 failed")
+        print("dendrite-interop: 0 passed, 1 failed, 0 skipped")
         return 1
     started = time.monotonic()
     try:
@@ -468,7 +468,7 @@ def main():
         log("logs kept in %s" % out)
     elif not keep:
         shutil.rmtree(out, ignore_errors=True)
-    print("dendrite-interop: %d passed, %d failed" % (len(run.passed), len(run.failed)))
+    print("dendrite-interop: %d passed, %d failed, 0 skipped" % (len(run.passed), len(run.failed)))
     return 1 if run.failed else 0
 
 

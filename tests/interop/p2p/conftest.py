@@ -1,0 +1,70 @@
+"""Fixtures of the A–B–C line scenario: three P2P nodes on loopback, A and C each peered with B only.
+
+P2P_MODE picks the nodes: larch (default; three `./larch run` in P2P mode, TCP peering to B's overlay port) or
+dendrite (three dendrite-demo-pinecone, to validate the scenario itself: Dendrite cannot be given a TCP listener,
+so A and C dial B's ws://…/ws). tests/interop/p2p/run.sh sets it and puts this process in a loopback-only network
+namespace; P2P_KEEP=1 keeps the work dir (data dirs and logs).
+"""
+
+import os
+import shutil
+import signal
+import tempfile
+from pathlib import Path
+
+import pytest
+
+from harness import NODES, _fresh_exchanges, loop, pytest_runtest_makereport, pytest_terminal_summary  # noqa: F401
+from clients import note
+from nodes import DendriteNode, LarchNode, in_loopback_only_namespace
+
+MODES = ("larch", "dendrite")
+# Fixed ports: the namespace is fresh, so they are free. Client API 81xx (also /pinecone and /ws), overlay 51xx.
+PORTS = {"A": (8101, 5101), "B": (8102, 5102), "C": (8103, 5103)}
+
+
+class Line:
+    """A, B and C; B has no static peer, A and C dial B. Only A and B run at first: the join step starts C."""
+
+    def __init__(self, mode: str, work: Path):
+        self.mode = mode
+        self.work = work
+        if mode == "dendrite":
+            self.b = DendriteNode(work / "B", "B", PORTS["B"][0])
+            self.a = DendriteNode(work / "A", "A", PORTS["A"][0], peers=[self.b.peer_uri])
+            self.c = DendriteNode(work / "C", "C", PORTS["C"][0], peers=[self.b.peer_uri])
+        else:
+            self.b = LarchNode(work / "B", "B", *PORTS["B"])
+            self.a = LarchNode(work / "A", "A", *PORTS["A"], peers=[self.b.peer_uri])
+            self.c = LarchNode(work / "C", "C", *PORTS["C"], peers=[self.b.peer_uri])
+
+    def all(self):
+        return (self.a, self.b, self.c)
+
+
+@pytest.fixture(scope="session")
+def line():
+    mode = os.environ.get("P2P_MODE", "larch")
+    if mode not in MODES:
+        raise pytest.UsageError(f"P2P_MODE={mode!r}: one of {', '.join(MODES)}")
+    if not in_loopback_only_namespace():
+        raise pytest.UsageError("not in a loopback-only network namespace: start through tests/interop/p2p/run.sh")
+    work = Path(tempfile.mkdtemp(prefix=f"p2p-line-{mode}-"))
+
+    # SIGTERM (e.g. a CI timeout) unwinds like Ctrl-C, so the finally below still stops every node.
+    def on_term(signum, frame):
+        raise KeyboardInterrupt(f"signal {signum}")
+
+    previous = signal.signal(signal.SIGTERM, on_term)
+    nodes = Line(mode, work)
+    NODES["get"] = nodes.all
+    try:
+        yield nodes
+    finally:
+        for node in (nodes.c, nodes.a, nodes.b):
+            node.stop()
+        signal.signal(signal.SIGTERM, previous)
+        if os.environ.get("P2P_KEEP"):
+            note(f"kept the work dir (P2P_KEEP): {work}")
+        else:
+            shutil.rmtree(work, ignore_errors=True)
