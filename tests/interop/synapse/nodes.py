@@ -326,7 +326,10 @@ class LarchNode(Node):
                  "--overlay-listen", "127.0.0.1:0",
                  "--no-multicast",
                  "--server-name", self.server_name,
-                 "--federation-listen", f"127.0.0.1:{self.federation_port}"],
+                 "--federation-listen", f"127.0.0.1:{self.federation_port}",
+                 # The peer is on loopback with a self-signed certificate, as in Synapse's own config here.
+                 "--federation-allow-loopback", "true",
+                 "--federation-verify-certificates", "false"],
                 cwd=ROOT, stdin=subprocess.DEVNULL, stdout=log, stderr=subprocess.STDOUT,
                 start_new_session=True,
             )

@@ -5,6 +5,8 @@ import dev.larch.client.account.DeviceRoutes;
 import dev.larch.client.accountdata.AccountDataRoutes;
 import dev.larch.client.alias.AliasRoutes;
 import dev.larch.client.backup.KeyBackupRoutes;
+import dev.larch.client.directory.DirectoryRoutes;
+import dev.larch.client.directory.UserDirectoryRoutes;
 import dev.larch.client.discovery.DiscoveryRoutes;
 import dev.larch.client.discovery.VersionsRoutes;
 import dev.larch.client.filter.FilterRoutes;
@@ -15,6 +17,7 @@ import dev.larch.client.keys.KeyRoutes;
 import dev.larch.client.media.MediaRoutes;
 import dev.larch.client.presence.PresenceRoutes;
 import dev.larch.client.profile.ProfileRoutes;
+import dev.larch.client.push.NotificationRoutes;
 import dev.larch.client.push.PushRoutes;
 import dev.larch.client.receipt.ReceiptRoutes;
 import dev.larch.client.room.MembershipRoutes;
@@ -93,6 +96,11 @@ public final class ClientApi {
     }
     if (services.push() != null) {
       new PushRoutes(services.push().rules(), services.push().pushers()).mount(router, endpoints);
+      new NotificationRoutes(services.push().notifications()).mount(router, endpoints);
+    }
+    if (services.directory() != null) {
+      new DirectoryRoutes(services.directory().rooms()).mount(router, endpoints);
+      new UserDirectoryRoutes(services.directory().users()).mount(router, endpoints);
     }
     if (media != null) {
       media.mount(router, endpoints, streams);

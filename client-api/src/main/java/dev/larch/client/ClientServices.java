@@ -1,5 +1,6 @@
 package dev.larch.client;
 
+import dev.larch.client.directory.DirectoryServices;
 import dev.larch.client.keys.E2eeServices;
 import dev.larch.client.push.PushServices;
 import dev.larch.client.sync.SyncServices;
@@ -29,6 +30,7 @@ import java.util.Objects;
  * @param media the content repository, or null to serve no media routes
  * @param e2ee end-to-end encryption keys, to-device messages and key backups, or null to serve none of them
  * @param push push rules, pushers and unread counts, or null to serve none of them
+ * @param directory the room and user directories, or null to serve neither
  */
 public record ClientServices(
     ClientSettings settings,
@@ -41,10 +43,18 @@ public record ClientServices(
     SyncServices sync,
     MediaService media,
     E2eeServices e2ee,
-    PushServices push) {
+    PushServices push,
+    DirectoryServices directory) {
   public ClientServices {
     Objects.requireNonNull(settings, "settings");
     Objects.requireNonNull(accounts, "accounts");
+  }
+
+  /** Everything but the directories. */
+  public ClientServices(ClientSettings settings, AccountService accounts, RoomService rooms,
+      RoomReadService roomReads, MembershipService memberships, ProfileService profiles, AliasService aliases,
+      SyncServices sync, MediaService media, E2eeServices e2ee, PushServices push) {
+    this(settings, accounts, rooms, roomReads, memberships, profiles, aliases, sync, media, e2ee, push, null);
   }
 
   /** Everything but push. */
@@ -79,6 +89,6 @@ public record ClientServices(
    * called.
    */
   public ClientServices(ClientSettings settings, AccountService accounts) {
-    this(settings, accounts, null, null, null, null, null, null, null, null, null);
+    this(settings, accounts, null, null, null, null, null, null, null, null, null, null);
   }
 }

@@ -1,10 +1,20 @@
 package dev.larch.client;
 
+import dev.larch.client.directory.DirectoryServices;
 import dev.larch.client.keys.E2eeServices;
 import dev.larch.client.push.PushServices;
+import dev.larch.core.directory.RemoteProfiles;
+import dev.larch.core.directory.RemotePublicRooms;
+import dev.larch.core.directory.RoomDirectoryService;
+import dev.larch.core.directory.UserDirectoryService;
 import dev.larch.core.push.NotificationCounter;
+import dev.larch.core.push.NotificationRecorder;
+import dev.larch.core.push.NotificationService;
 import dev.larch.core.push.PushRuleService;
 import dev.larch.core.push.PusherService;
+import dev.larch.storage.directory.JdbcRoomDirectoryStore;
+import dev.larch.storage.push.JdbcNotificationStore;
+import dev.larch.storage.push.JdbcPusherStore;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
@@ -106,13 +116,20 @@ public final class WiredClientApi implements AutoCloseable {
     SecureRandom random = new SecureRandom();
     RoomStore roomStore = new CachingRoomStore(new JdbcRoomStore(database), 10_000);
     EventSigner signer = new EventSigner(SERVER, "ed25519:test", SigningKey.fromSeed(new byte[32]));
+    JdbcAccountDataStore accountDataStore = new JdbcAccountDataStore(database);
+    AccountDataService accountData = new AccountDataService(accountDataStore, notifier);
+    PushRuleService pushRules = new PushRuleService(accountData);
+    // Before the sync notifier, as in Homeserver: a client that saw an event in /sync finds its notification.
+    NotificationRecorder recorder = new NotificationRecorder(roomStore, pushRules,
+        new JdbcNotificationStore(database), SERVER, clock, executor);
     EventSender sender = new EventSender(roomStore, new EventBuilder(signer, clock, new Random(7)), new RoomLocks(),
-        List.of(notifier));
+        List.of(recorder, notifier));
+    JdbcRoomDirectoryStore directoryStore = new JdbcRoomDirectoryStore(database);
     JdbcAliasStore aliases = new JdbcAliasStore(database);
     JdbcProfileStore profiles = new JdbcProfileStore(database);
     JdbcForgottenRoomStore forgotten = new JdbcForgottenRoomStore(database);
     JdbcAccountStore accountStore = new JdbcAccountStore(database);
-    rooms = new RoomService(roomStore, sender, aliases, profiles);
+    rooms = new RoomService(roomStore, sender, aliases, profiles, directoryStore);
     memberships = new MembershipService(roomStore, sender, aliases, profiles, forgotten);
     HistoryVisibility visibility = new HistoryVisibility(roomStore);
 
@@ -127,8 +144,6 @@ public final class WiredClientApi implements AutoCloseable {
     AccountService accounts = new AccountService(accountStore, AccountSettings.defaults(SERVER), hasher, clock,
         random, List.of(keys, toDevice));
 
-    JdbcAccountDataStore accountDataStore = new JdbcAccountDataStore(database);
-    AccountDataService accountData = new AccountDataService(accountDataStore, notifier);
     ReceiptService receipts = new ReceiptService(new JdbcReceiptStore(database), roomStore, accountData, notifier,
         clock);
     TypingService typing = new TypingService(new MembershipQuery(roomStore), notifier, clock);
@@ -141,18 +156,22 @@ public final class WiredClientApi implements AutoCloseable {
         new RoomReadService(roomStore, visibility, new ClientEvents(roomStore, clock)), memberships,
         new ProfileService(profiles, accountStore, roomStore, sender),
         new AliasService(aliases, roomStore, visibility, SERVER), syncServices, null, e2ee,
-        pushServices(accountData, roomStore, receipts));
+        pushServices(pushRules, roomStore, receipts, recorder, clock),
+        new DirectoryServices(
+            new RoomDirectoryService(directoryStore, roomStore, RemotePublicRooms.NONE, SERVER),
+            new UserDirectoryService(roomStore, directoryStore, profiles, RemoteProfiles.NONE, SERVER)));
     vertx = Vertx.vertx();
     HttpServer server = vertx.createHttpServer().requestHandler(new ClientApi(services).router(vertx))
         .listen(0, "127.0.0.1").toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
     base = "http://127.0.0.1:" + server.actualPort();
   }
 
-  private PushServices pushServices(AccountDataService accountData, RoomStore roomStore,
-      ReceiptService receipts) {
-    PushRuleService rules = new PushRuleService(accountData);
-    return new PushServices(rules, new PusherService(),
-        new NotificationCounter(roomStore, receipts, rules));
+  private PushServices pushServices(PushRuleService rules, RoomStore roomStore, ReceiptService receipts,
+      NotificationRecorder recorder, Clock clock) {
+    NotificationCounter counter = new NotificationCounter(roomStore, receipts, rules);
+    return new PushServices(rules, new PusherService(new JdbcPusherStore(database)), counter,
+        new NotificationService(new JdbcNotificationStore(database), recorder, counter, roomStore,
+            new ClientEvents(roomStore, clock)));
   }
 
   public Response call(String method, String path, String body, String token) throws IOException, InterruptedException {

@@ -2,18 +2,25 @@ package dev.larch.server;
 
 import dev.larch.client.ClientApi;
 import dev.larch.core.user.PasswordHasher;
+import dev.larch.core.id.ServerName;
 import dev.larch.federation.FederationApi;
+import dev.larch.federation.FederationServices;
 import dev.larch.server.config.HostPort;
 import dev.larch.server.config.LarchConfig;
 import dev.larch.server.identity.NodeIdentity;
+import dev.larch.server.federation.FederationListener;
+import dev.larch.server.federation.WellKnownServer;
 import dev.larch.server.p2p.OverlayService;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerRequest;
+import io.vertx.core.net.PemKeyCertOptions;
 import io.vertx.ext.web.Router;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -47,6 +54,8 @@ public final class LarchServer implements AutoCloseable {
   private final OverlayService overlay; // null when the overlay does not run
   private final Homeserver homeserver;
   private final Instant startedAt = Instant.now();
+  private HttpServer federationServer; // null without federation.listen
+  private HostPort federationAddress;
   private boolean closed;
 
   private LarchServer(
@@ -71,29 +80,49 @@ public final class LarchServer implements AutoCloseable {
   /** As {@link #start(LarchConfig, NodeIdentity)}, with these password hashing parameters (tests use cheap ones). */
   static LarchServer start(LarchConfig config, NodeIdentity identity, PasswordHasher.Params kdf)
       throws StartException {
-    Homeserver homeserver = openHomeserver(config, identity, kdf);
     HostPort listen = config.client().listenAddress();
+    // Vert.x first: the homeserver's federation client makes its HTTPS connections on it.
     Vertx vertx = Vertx.vertx();
+    Homeserver homeserver;
+    try {
+      homeserver = openHomeserver(config, identity, kdf, vertx);
+    } catch (StartException e) {
+      closeQuietly(vertx);
+      throw e;
+    }
     try {
       OverlayService overlay = config.overlayRuns() ? startOverlay(vertx, config, identity) : null;
       Router clientRouter = new ClientApi(homeserver.clientServices()).router(vertx);
-      Router federationRouter = new FederationApi(LarchMain.VERSION).router(vertx);
+      Router federationRouter = new FederationApi(homeserver.federation().services(LarchMain.VERSION,
+          FederationServices.DEFAULT_WORKERS, homeserver.federationRoutes(), homeserver::serverSeen))
+          .router(vertx);
+      homeserver.startFederation();
+      if (overlay != null) {
+        startP2pFederation(vertx, config, overlay, homeserver, federationRouter);
+      }
+      Optional<WellKnownServer> wellKnown = WellKnownServer.of(config.federation().wellKnownServerValue());
       HttpServer server =
           vertx
               .createHttpServer()
-              .requestHandler(request -> route(request, clientRouter, federationRouter));
+              .requestHandler(request -> {
+                if (wellKnown.isEmpty() || !wellKnown.get().handle(request)) {
+                  route(request, clientRouter, federationRouter);
+                }
+              });
       if (overlay != null) {
         overlay.mount(server, clientRouter);
       }
       await(server.listen(listen.port(), listen.host()), START_TIMEOUT);
       HostPort bound = new HostPort(listen.host(), server.actualPort());
       LarchServer larch = new LarchServer(vertx, server, bound, overlay, homeserver);
+      larch.startFederationListener(config, identity, federationRouter);
       log.info(
-          "started mode={} server_name={} key_id={} client_listen={} data_dir={} startup_ms={}",
+          "started mode={} server_name={} key_id={} client_listen={} federation_listen={} data_dir={} startup_ms={}",
           identity.mode().label(),
           identity.serverName(),
           identity.keyId(),
           bound,
+          larch.federationAddress == null ? "none" : larch.federationAddress,
           config.dataPath().toAbsolutePath().normalize(),
           millisSinceProcessStart());
       if (overlay != null) {
@@ -118,11 +147,35 @@ public final class LarchServer implements AutoCloseable {
     }
   }
 
-  /** Opens the database and builds the services, turning a database failure into a message naming the key. */
-  private static Homeserver openHomeserver(LarchConfig config, NodeIdentity identity, PasswordHasher.Params kdf)
+  /**
+   * Starts the TLS federation listener of {@code federation.listen}, if set, serving only {@code router}; a listen
+   * failure is a {@link StartException} naming the key (the caller closes everything).
+   */
+  private void startFederationListener(LarchConfig config, NodeIdentity identity, Router router)
       throws StartException {
+    Optional<HostPort> listen = config.federation().listenAddress();
+    if (listen.isEmpty()) {
+      return;
+    }
+    String hostname = new ServerName(identity.serverName()).hostname().replace("[", "").replace("]", "");
+    PemKeyCertOptions certificate = FederationListener.certificate(config.federation(), config.dataPath(), hostname);
     try {
-      return Homeserver.open(config, identity, kdf);
+      federationServer = await(FederationListener.start(vertx, listen.get(), certificate, router), START_TIMEOUT);
+    } catch (ExecutionException e) {
+      Throwable cause = e.getCause();
+      String why = cause.getMessage() != null ? cause.getMessage() : cause.getClass().getSimpleName();
+      throw new StartException("cannot listen on federation.listen " + listen.get() + ": " + why);
+    } catch (TimeoutException e) {
+      throw new StartException("timed out listening on federation.listen " + listen.get());
+    }
+    federationAddress = new HostPort(listen.get().host(), federationServer.actualPort());
+  }
+
+  /** Opens the database and builds the services, turning a database failure into a message naming the key. */
+  private static Homeserver openHomeserver(LarchConfig config, NodeIdentity identity, PasswordHasher.Params kdf,
+      Vertx vertx) throws StartException {
+    try {
+      return Homeserver.open(config, identity, kdf, vertx);
     } catch (RuntimeException e) { // StorageException, or the pool's own when no connection can be made at all
       // The URL is never quoted: a PostgreSQL URL may carry a password. The root cause says what went wrong.
       Throwable root = e;
@@ -132,6 +185,30 @@ public final class LarchServer implements AutoCloseable {
       String why = root.getMessage() != null ? root.getMessage() : root.getClass().getSimpleName();
       throw new StartException("cannot open the database (database.url): " + why);
     }
+  }
+
+  /**
+   * Federation over the overlay: requests to 64-hex names go over QUIC sessions, the federation router is served to
+   * overlay peers, a peer that shows up (peering, wakeup broadcast) gets its queue retried at once, and the trusted
+   * relays are drained now and whenever one of them shows up.
+   */
+  private static void startP2pFederation(Vertx vertx, LarchConfig config, OverlayService overlay,
+      Homeserver homeserver, Router federationRouter) throws ExecutionException, TimeoutException {
+    homeserver.federation().transport().registerOverlay(overlay.federationTransport());
+    await(overlay.serveFederation(federationRouter), START_TIMEOUT);
+    List<String> relays = config.overlay().relays();
+    overlay.peers().onSeen(serverName -> {
+      homeserver.serverSeen(serverName);
+      if (relays.contains(serverName)) {
+        drainRelay(vertx, homeserver, serverName);
+      }
+    });
+    relays.forEach(relay -> drainRelay(vertx, homeserver, relay));
+  }
+
+  private static void drainRelay(Vertx vertx, Homeserver homeserver, String relay) {
+    vertx.executeBlocking(() -> homeserver.relayCollector().drain(relay), false)
+        .onFailure(e -> log.warn("relay collection failed relay={}", relay, e));
   }
 
   /** Starts the overlay, turning a listen failure into a message naming {@code overlay.listen}. */
@@ -155,6 +232,16 @@ public final class LarchServer implements AutoCloseable {
     return clientAddress;
   }
 
+  /** The address of the TLS federation listener, with the real port when 0 was asked for; empty without one. */
+  public Optional<HostPort> federationAddress() {
+    return Optional.ofNullable(federationAddress);
+  }
+
+  /** The homeserver's services (tests wire federation peers to them). */
+  Homeserver homeserver() {
+    return homeserver;
+  }
+
   /** The overlay's TCP peering port (the real one when 0 was asked for), or -1 when the overlay does not run. */
   public int overlayTcpPort() {
     return overlay == null ? -1 : overlay.tcpPort();
@@ -176,6 +263,14 @@ public final class LarchServer implements AutoCloseable {
         await(overlay.close(), SHUTDOWN_GRACE);
       } catch (ExecutionException | TimeoutException e) {
         log.warn("overlay did not close cleanly reason={}", String.valueOf(e.getCause()));
+      }
+    }
+    if (federationServer != null) {
+      try {
+        await(federationServer.shutdown(SHUTDOWN_GRACE.toMillis(), TimeUnit.MILLISECONDS),
+            SHUTDOWN_GRACE.plusSeconds(1));
+      } catch (ExecutionException | TimeoutException e) {
+        log.warn("federation listener did not shut down cleanly reason={}", String.valueOf(e.getCause()));
       }
     }
     try {

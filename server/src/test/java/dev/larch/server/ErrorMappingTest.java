@@ -13,6 +13,11 @@ import dev.larch.storage.jdbc.Database;
 import dev.larch.core.error.MatrixException;
 import dev.larch.core.json.JsonMapper;
 import dev.larch.federation.FederationApi;
+import dev.larch.core.crypto.SigningKey;
+import dev.larch.server.federation.FederationStack;
+import dev.larch.server.identity.Mode;
+import dev.larch.server.identity.NodeIdentity;
+import java.security.SecureRandom;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpServer;
 import io.vertx.ext.web.Router;
@@ -46,7 +51,10 @@ class ErrorMappingTest {
     ClientServices services =
         Homeserver.clientServices(database, LarchConfig.defaults(), "test.example", PasswordHasher.FOR_TESTS);
     clientPort = listen(new ClientApi(services).router(vertx));
-    federationPort = listen(new FederationApi("test").router(vertx));
+    NodeIdentity identity = new NodeIdentity(Mode.CLASSIC, "test.example", "ed25519:test",
+        SigningKey.generate(new SecureRandom()));
+    federationPort = listen(new FederationApi(FederationStack.create(LarchConfig.defaults(), identity, database, vertx)
+        .services("test", 4)).router(vertx));
   }
 
   @AfterEach

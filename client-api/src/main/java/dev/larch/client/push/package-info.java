@@ -1,5 +1,5 @@
 /**
- * Push rules and pushers over HTTP.
+ * Push rules, pushers and {@code /notifications} over HTTP.
  *
  * <p>Spec: <a href="https://spec.matrix.org/v1.11/client-server-api/#push-notifications">client-server API v1.11,
  * "Push Notifications"</a>.

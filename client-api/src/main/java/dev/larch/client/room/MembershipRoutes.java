@@ -8,12 +8,14 @@ import dev.larch.core.id.RoomId;
 import dev.larch.core.membership.MembershipService;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.ext.web.Router;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 
 /**
  * Room membership: join, invite, leave, forget, kick, ban, unban, knock, and the joined rooms. The {@code via} and
- * {@code server_name} parameters of join and knock are accepted; they matter once rooms can be joined over
- * federation.
+ * {@code server_name} parameters of join and knock name the servers to join or knock through when this server is
+ * not in the room.
  *
  * <p>Spec: client-server API v1.11, "Room membership".
  */
@@ -49,12 +51,12 @@ public final class MembershipRoutes {
   }
 
   private Object joinByIdOrAlias(AuthedRequest req) {
-    String roomId = memberships.join(req.userId(), req.path("roomIdOrAlias"), body(req).reason());
+    String roomId = memberships.join(req.userId(), req.path("roomIdOrAlias"), body(req).reason(), via(req));
     return Map.of("room_id", roomId);
   }
 
   private Object join(AuthedRequest req) {
-    String roomId = memberships.join(req.userId(), roomId(req), body(req).reason());
+    String roomId = memberships.join(req.userId(), roomId(req), body(req).reason(), via(req));
     return Map.of("room_id", roomId);
   }
 
@@ -93,11 +95,19 @@ public final class MembershipRoutes {
   }
 
   private Object knock(AuthedRequest req) {
-    return Map.of("room_id", memberships.knock(req.userId(), req.path("roomIdOrAlias"), body(req).reason()));
+    return Map.of("room_id",
+        memberships.knock(req.userId(), req.path("roomIdOrAlias"), body(req).reason(), via(req)));
   }
 
   private Object joinedRooms(AuthedRequest req) {
     return Map.of("joined_rooms", memberships.joinedRooms(req.userId()));
+  }
+
+  // via (v1.12) and the older server_name, both repeatable.
+  private static List<String> via(AuthedRequest req) {
+    List<String> servers = new ArrayList<>(req.queryAll("via"));
+    servers.addAll(req.queryAll("server_name"));
+    return servers;
   }
 
   private static String roomId(AuthedRequest req) {

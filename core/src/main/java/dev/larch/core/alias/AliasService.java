@@ -5,6 +5,7 @@ import dev.larch.core.error.ErrorCode;
 import dev.larch.core.error.MatrixException;
 import dev.larch.core.event.Pdu;
 import dev.larch.core.event.StateKey;
+import dev.larch.core.federation.query.RemoteQueries;
 import dev.larch.core.id.RoomAlias;
 import dev.larch.core.id.RoomId;
 import dev.larch.core.room.HistoryVisibility;
@@ -16,20 +17,28 @@ import java.util.Map;
 
 /**
  * Local room aliases. Spec: client-server API, "Room aliases": {@code PUT/GET/DELETE /directory/room/{roomAlias}}
- * and {@code GET /rooms/{roomId}/aliases}. Aliases of other servers are resolved over federation, which is not
- * supported yet: they are {@code M_NOT_FOUND}.
+ * and {@code GET /rooms/{roomId}/aliases}. Aliases of other servers are resolved over federation
+ * ({@code query/directory}) when a {@link RemoteQueries} is given, and are {@code M_NOT_FOUND} otherwise.
  */
 public final class AliasService {
   private final AliasStore aliases;
   private final RoomStore rooms;
   private final HistoryVisibility visibility;
   private final String serverName;
+  private final RemoteQueries remote;
 
   public AliasService(AliasStore aliases, RoomStore rooms, HistoryVisibility visibility, String serverName) {
+    this(aliases, rooms, visibility, serverName, null);
+  }
+
+  /** As above, resolving other servers' aliases through {@code remote} (null: they are not found). */
+  public AliasService(AliasStore aliases, RoomStore rooms, HistoryVisibility visibility, String serverName,
+      RemoteQueries remote) {
     this.aliases = aliases;
     this.rooms = rooms;
     this.visibility = visibility;
     this.serverName = serverName;
+    this.remote = remote;
   }
 
   /** The room an alias points to and the servers that know it. */
@@ -50,12 +59,15 @@ public final class AliasService {
     }
   }
 
-  /** {@code GET /directory/room/{roomAlias}}. */
+  /** {@code GET /directory/room/{roomAlias}}; blocking for another server's alias (a federation query). */
   public Resolved resolve(String alias) {
     RoomAlias parsed = RoomAlias.parse(alias);
     if (!parsed.serverName().value().equals(serverName)) {
-      throw MatrixException.notFound("Room alias " + alias + " not found (aliases of other servers cannot be"
-          + " resolved yet)");
+      if (remote == null) {
+        throw MatrixException.notFound("Room alias " + alias + " not found (federation is off)");
+      }
+      RemoteQueries.RemoteAlias resolved = remote.directory(parsed);
+      return new Resolved(resolved.roomId(), resolved.servers());
     }
     return aliases.get(parsed.toString())
         .map(entry -> new Resolved(entry.roomId(), List.of(serverName)))

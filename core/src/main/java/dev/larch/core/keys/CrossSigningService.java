@@ -108,6 +108,9 @@ public final class CrossSigningService {
     reauth.finish(session);
     log.info("cross-signing keys uploaded user={} types={}", userId, upload.keySet());
     keyService.announce(userId);
+    if (upload.containsKey(CrossSigningKeyType.MASTER) || upload.containsKey(CrossSigningKeyType.SELF_SIGNING)) {
+      keyService.tellCrossSigning(userId);
+    }
   }
 
   /**
@@ -148,6 +151,25 @@ public final class CrossSigningService {
           keyService.announce(user);
         }
       });
+      // Other servers hear of new signatures of the signer's own keys: a signed device as a device-list update,
+      // a signed master key as a signing-key update. Signatures of other users' keys stay private to the signer.
+      Set<String> devices = new TreeSet<>();
+      boolean master = false;
+      for (KeySignature signature : accepted) {
+        if (!signature.targetUserId().equals(signer)) {
+          continue;
+        }
+        ObjectNode ownMaster = own.get(CrossSigningKeyType.MASTER);
+        if (ownMaster != null && CrossSigningKeys.publicKey(ownMaster).equals(signature.targetKeyId())) {
+          master = true;
+        } else {
+          devices.add(signature.targetKeyId());
+        }
+      }
+      keyService.tellDevices(signer, devices);
+      if (master) {
+        keyService.tellCrossSigning(signer);
+      }
     }
     return failures;
   }

@@ -1,5 +1,6 @@
 package dev.larch.core.keys;
 
+import java.util.List;
 import java.util.Set;
 
 /**
@@ -25,4 +26,16 @@ public interface DeviceListStore {
 
   /** The users who share a joined room with {@code userId} now, the user included. */
   Set<String> usersSharingRoomWith(String userId);
+
+  /**
+   * Records that {@code userId}'s device list changed, for everyone sharing a room with the user: for users of
+   * other servers, whose changes arrive as EDUs rather than through {@link DeviceKeyStore}'s writes.
+   */
+  void recordChange(String userId);
+
+  /**
+   * The positions of {@code userId}'s latest changes that everyone sharing a room may hear of (not those addressed
+   * to one user), newest first, at most {@code limit}.
+   */
+  List<Long> changePositions(String userId, int limit);
 }

@@ -3,6 +3,7 @@ package dev.larch.core.keys;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.larch.core.error.MatrixException;
+import dev.larch.core.federation.query.RemoteQueries;
 import dev.larch.core.id.UserId;
 import dev.larch.core.json.JsonMapper;
 import dev.larch.core.sync.SyncNotifier;
@@ -27,8 +28,9 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Spec: <a href="https://spec.matrix.org/v1.11/client-server-api/#end-to-end-encryption">client-server API
  * v1.11, "End-to-End Encryption"</a> ({@code /keys/upload}, {@code /keys/query}, {@code /keys/claim},
- * {@code /keys/changes}). Only local users are served; users of other servers are reported under {@code failures}
- * until federation arrives. Deleted devices lose their keys through {@link AccountLifecycleListener}.
+ * {@code /keys/changes}). Other servers' users are asked about over federation once {@link #useRemote} was called
+ * (blocking), and are reported under {@code failures} before. Deleted devices lose their keys through
+ * {@link AccountLifecycleListener}.
  */
 public final class KeyService implements AccountLifecycleListener {
   /** The algorithm Olm one-time keys use: always counted, as clients expect it even at zero. */
@@ -41,9 +43,19 @@ public final class KeyService implements AccountLifecycleListener {
   private final AccountStore accounts;
   private final SyncNotifier notifier;
   private final String serverName;
+  private final DeviceListListener listener;
+  // Set once by the composition root when federation is on; null: other servers' users are failures.
+  private volatile RemoteQueries remote;
 
   public KeyService(DeviceKeyStore keys, DeviceListStore deviceLists, AccountStore accounts, SyncNotifier notifier,
       String serverName) {
+    this(keys, deviceLists, accounts, notifier, serverName, DeviceListListener.NONE);
+  }
+
+  /** With {@code listener} told of each change of a local user's devices and keys (the federation sender). */
+  public KeyService(DeviceKeyStore keys, DeviceListStore deviceLists, AccountStore accounts, SyncNotifier notifier,
+      String serverName, DeviceListListener listener) {
+    this.listener = Objects.requireNonNull(listener, "listener");
     this.keys = Objects.requireNonNull(keys, "keys");
     this.deviceLists = Objects.requireNonNull(deviceLists, "deviceLists");
     this.accounts = Objects.requireNonNull(accounts, "accounts");
@@ -75,6 +87,7 @@ public final class KeyService implements AccountLifecycleListener {
     if (deviceKeys != null && keys.putDeviceKeys(requester.userId(), deviceId, deviceKeys)) {
       log.debug("device keys changed user={} device={}", requester.userId(), deviceId);
       announce(requester.userId());
+      tellDevices(requester.userId(), List.of(deviceId));
     }
     if (!otks.isEmpty()) {
       keys.addOneTimeKeys(requester.userId(), deviceId, otks);
@@ -83,6 +96,14 @@ public final class KeyService implements AccountLifecycleListener {
       keys.putFallbackKeys(requester.userId(), deviceId, fallbacks);
     }
     return oneTimeKeyCounts(requester.userId(), deviceId);
+  }
+
+  /**
+   * From now on, asks other servers about their users' keys through {@code remote} (blocking federation requests)
+   * instead of reporting them as failures. Wiring: call once at startup.
+   */
+  public void useRemote(RemoteQueries remote) {
+    this.remote = Objects.requireNonNull(remote, "remote");
   }
 
   /** The device's unclaimed one-time keys per algorithm, {@value #SIGNED_CURVE25519} always included. */
@@ -113,10 +134,16 @@ public final class KeyService implements AccountLifecycleListener {
     for (CrossSigningKeyType type : CrossSigningKeyType.values()) {
       crossSigning.put(type, body.putObject(type.queryField()));
     }
+    RemoteQueries remote = this.remote;
+    Map<String, List<String>> remoteUsers = new LinkedHashMap<>();
     for (Map.Entry<String, List<String>> entry : query.entrySet()) {
       String userId = entry.getKey();
       if (!isLocal(userId)) {
-        remoteFailure(failures, userId);
+        if (remote == null) {
+          remoteFailure(failures, userId);
+        } else {
+          remoteUsers.put(userId, entry.getValue());
+        }
         continue;
       }
       List<KeySignature> signatures = keys.signatures(userId);
@@ -143,6 +170,9 @@ public final class KeyService implements AccountLifecycleListener {
       CrossSigningKeys.forViewer(keys.crossSigningKeys(userId), userId, signatures, requester.userId())
           .forEach((type, key) -> crossSigning.get(type).set(userId, key));
     }
+    if (!remoteUsers.isEmpty()) {
+      remote.queryKeys(remoteUsers, body);
+    }
     return body;
   }
 
@@ -156,9 +186,15 @@ public final class KeyService implements AccountLifecycleListener {
     ObjectNode body = JsonMapper.shared().createObjectNode();
     ObjectNode claimed = body.putObject("one_time_keys");
     ObjectNode failures = body.putObject("failures");
+    RemoteQueries remote = this.remote;
+    Map<String, Map<String, String>> remoteUsers = new LinkedHashMap<>();
     for (Map.Entry<String, Map<String, String>> user : query.entrySet()) {
       if (!isLocal(user.getKey())) {
-        remoteFailure(failures, user.getKey());
+        if (remote == null) {
+          remoteFailure(failures, user.getKey());
+        } else {
+          remoteUsers.put(user.getKey(), user.getValue());
+        }
         continue;
       }
       ObjectNode devices = null;
@@ -169,6 +205,9 @@ public final class KeyService implements AccountLifecycleListener {
           devices.putObject(device.getKey()).set(key.get().keyId(), key.get().key());
         }
       }
+    }
+    if (!remoteUsers.isEmpty()) {
+      remote.claimKeys(remoteUsers, body);
     }
     return body;
   }
@@ -205,12 +244,64 @@ public final class KeyService implements AccountLifecycleListener {
   public void devicesDeleted(String userId, Collection<String> deviceIds) {
     keys.deleteDevices(userId, deviceIds);
     announce(userId);
+    tellDevices(userId, deviceIds);
   }
 
   @Override
   public void accountDeactivated(String userId) {
+    // The devices with keys, read before they go, so other servers hear that each of them was deleted.
+    List<String> withKeys = List.copyOf(keys.deviceKeys(userId).keySet());
     keys.deleteUser(userId);
     announce(userId);
+    tellDevices(userId, withKeys);
+  }
+
+  /**
+   * A user of another server changed devices or keys ({@code m.device_list_update} or
+   * {@code m.signing_key_update} EDU): recorded in the device-list stream, so that local users sharing a room see
+   * the user in {@code device_lists.changed} and query the keys again, and their long-polls are woken. Ignored
+   * (false) when no local user shares a room with the user, so a server cannot grow the stream at will.
+   */
+  public boolean remoteDeviceListChanged(String userId) {
+    boolean shared = deviceLists.usersSharingRoomWith(userId).stream()
+        .anyMatch(u -> UserId.tryParse(u).map(id -> id.serverName().value().equals(serverName)).orElse(false));
+    if (!shared) {
+      return false;
+    }
+    deviceLists.recordChange(userId);
+    announce(userId);
+    return true;
+  }
+
+  /**
+   * The {@code stream_id} of a local user's device list (spec: server-server API, "Device Management"): the
+   * position of the latest change others may hear of, 0 if none. {@code GET /user/devices} answers with it and
+   * {@code m.device_list_update} EDUs carry it.
+   */
+  public long deviceListStreamId(String userId) {
+    List<Long> positions = deviceLists.changePositions(userId, 1);
+    return positions.isEmpty() ? 0 : positions.get(0);
+  }
+
+  /** Tells the listener that these devices of a local user changed. */
+  void tellDevices(String userId, Collection<String> deviceIds) {
+    if (deviceIds.isEmpty()) {
+      return;
+    }
+    try {
+      listener.devicesChanged(userId, List.copyOf(deviceIds));
+    } catch (RuntimeException e) {
+      log.error("device list listener failed user={}", userId, e);
+    }
+  }
+
+  /** Tells the listener that a local user's cross-signing keys changed. */
+  void tellCrossSigning(String userId) {
+    try {
+      listener.crossSigningKeysChanged(userId);
+    } catch (RuntimeException e) {
+      log.error("device list listener failed user={}", userId, e);
+    }
   }
 
   /** Wakes the long-polls of everyone who shares a room with {@code userId}, who may now fetch its keys again. */

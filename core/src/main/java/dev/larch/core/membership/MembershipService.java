@@ -17,6 +17,7 @@ import dev.larch.core.room.Membership;
 import dev.larch.core.room.RoomStore;
 import dev.larch.core.room.RoomVersion;
 import dev.larch.core.room.StoredEvent;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 
@@ -25,8 +26,9 @@ import java.util.Optional;
  *
  * <p>Spec: client-server API, "Room membership" ({@code /join}, {@code /invite}, {@code /leave}, {@code /forget},
  * {@code /kick}, {@code /ban}, {@code /unban}, {@code /knock}, {@code /joined_rooms}). The auth rules decide who may
- * do what; this class turns requests into {@code m.room.member} events. Only rooms this server already has are
- * reachable: joins, knocks and invites over federation arrive with federation support.
+ * do what; this class turns requests into {@code m.room.member} events. In a room this server is in (a local user
+ * is joined), every change is a local send; joining, knocking on or leaving a room it is not in, resolving another
+ * server's alias and inviting another server's user go through {@link RemoteMembership} (federation).
  */
 public final class MembershipService {
   private final RoomStore store;
@@ -34,9 +36,17 @@ public final class MembershipService {
   private final AliasStore aliases;
   private final ProfileStore profiles;
   private final ForgottenRoomStore forgotten;
+  private final RemoteMembership remote;
 
   public MembershipService(
       RoomStore store, EventSender sender, AliasStore aliases, ProfileStore profiles, ForgottenRoomStore forgotten) {
+    this(store, sender, aliases, profiles, forgotten, RemoteMembership.NONE);
+  }
+
+  /** With {@code remote} for the rooms and users of other servers. */
+  public MembershipService(RoomStore store, EventSender sender, AliasStore aliases, ProfileStore profiles,
+      ForgottenRoomStore forgotten, RemoteMembership remote) {
+    this.remote = remote;
     this.store = store;
     this.sender = sender;
     this.aliases = aliases;
@@ -49,12 +59,26 @@ public final class MembershipService {
    * a room one is already in sends nothing.
    */
   public String join(String userId, String roomIdOrAlias, String reason) {
-    String roomId = resolve(roomIdOrAlias);
+    return join(userId, roomIdOrAlias, reason, List.of());
+  }
+
+  /**
+   * {@link #join(String, String, String)} with the servers the client named ({@code via}, {@code server_name}) to
+   * join through when this server is not in the room.
+   */
+  public String join(String userId, String roomIdOrAlias, String reason, List<String> via) {
+    Target target = target(roomIdOrAlias, via);
+    String roomId = target.roomId();
     if ("join".equals(membership(roomId, userId).orElse(null))) {
       return roomId;
     }
     ObjectNode content = memberContent("join", profiles.get(userId).orElse(Profile.EMPTY), reason);
-    sender.send(roomId, userId, EventDraft.state("m.room.member", userId, content), Optional.empty());
+    if (isResident(roomId)) {
+      sender.send(roomId, userId, EventDraft.state("m.room.member", userId, content), Optional.empty());
+    } else {
+      content.remove("membership");
+      remote.join(userId, roomId, target.servers(), content);
+    }
     forgotten.unforget(userId, roomId);
     return roomId;
   }
@@ -64,7 +88,9 @@ public final class MembershipService {
     UserId target = UserId.parse(invitee);
     requireKnownRoom(roomId);
     if (!target.serverName().value().equals(sender.builder().serverName())) {
-      throw MatrixException.forbidden("Inviting users of other servers is not supported yet");
+      ObjectNode content = memberContent("invite", Profile.EMPTY, reason);
+      remote.invite(userId, roomId, invitee, content);
+      return;
     }
     ObjectNode content = memberContent("invite", profiles.get(invitee).orElse(Profile.EMPTY), reason);
     sender.send(roomId, userId, EventDraft.state("m.room.member", invitee, content), Optional.empty());
@@ -79,6 +105,15 @@ public final class MembershipService {
       throw MatrixException.forbidden("You are not in this room");
     }
     if ("leave".equals(current)) {
+      return;
+    }
+    if (!isResident(roomId)) {
+      // An invite or knock into a room of other servers: the leave goes through one of them.
+      ObjectNode content = JsonMapper.shared().createObjectNode();
+      if (reason != null) {
+        content.put("reason", reason);
+      }
+      remote.leave(userId, roomId, content);
       return;
     }
     sendMember(roomId, userId, userId, "leave", reason);
@@ -129,12 +164,25 @@ public final class MembershipService {
    * {@code knock_restricted} (room versions 7+); returns the room ID.
    */
   public String knock(String userId, String roomIdOrAlias, String reason) {
-    String roomId = resolve(roomIdOrAlias);
+    return knock(userId, roomIdOrAlias, reason, List.of());
+  }
+
+  /** {@link #knock(String, String, String)} with the servers the client named to knock through. */
+  public String knock(String userId, String roomIdOrAlias, String reason, List<String> via) {
+    Target target = target(roomIdOrAlias, via);
+    String roomId = target.roomId();
+    ObjectNode content = memberContent("knock", profiles.get(userId).orElse(Profile.EMPTY), reason);
+    if (!isResident(roomId)) {
+      // The resident server offers only room versions that support knocking (make_knock's ver).
+      content.remove("membership");
+      remote.knock(userId, roomId, target.servers(), content);
+      forgotten.unforget(userId, roomId);
+      return roomId;
+    }
     RoomVersion version = store.roomVersion(roomId).orElseThrow();
     if (!version.supportsKnocking()) {
       throw MatrixException.forbidden("Room version " + version.identifier() + " does not support knocking");
     }
-    ObjectNode content = memberContent("knock", profiles.get(userId).orElse(Profile.EMPTY), reason);
     sender.send(roomId, userId, EventDraft.state("m.room.member", userId, content), Optional.empty());
     forgotten.unforget(userId, roomId);
     return roomId;
@@ -148,12 +196,22 @@ public final class MembershipService {
         .toList();
   }
 
-  /** The user's current membership of the room, or empty if they have none. */
+  /**
+   * The user's current membership of the room, or empty if they have none: from the room's current state, or for a
+   * room this server is not in, the out-of-band membership it keeps (an invite received over federation, a knock).
+   */
   public Optional<String> membership(String roomId, String userId) {
-    return store.currentStateEventId(roomId, StateKey.of("m.room.member", userId))
+    Optional<String> inState = store.currentStateEventId(roomId, StateKey.of("m.room.member", userId))
         .flatMap(store::event)
         .map(StoredEvent::pdu)
         .map(e -> e.membership());
+    if (inState.isPresent()) {
+      return inState;
+    }
+    return store.membershipsOf(userId).stream()
+        .filter(m -> m.roomId().equals(roomId))
+        .map(Membership::membership)
+        .findFirst();
   }
 
   private void sendMember(String roomId, String userId, String target, String membership, String reason) {
@@ -164,22 +222,44 @@ public final class MembershipService {
     sender.send(roomId, userId, EventDraft.state("m.room.member", target, content), Optional.empty());
   }
 
-  // A room ID this server has, or a local alias of one; anything else is M_NOT_FOUND.
-  private String resolve(String roomIdOrAlias) {
-    String roomId;
+  /** A room to join or knock on, and the servers to go through if this server is not in it. */
+  private record Target(String roomId, List<String> servers) {}
+
+  // A room ID, a local alias, or another server's alias (looked up over federation, which also names servers).
+  private Target target(String roomIdOrAlias, List<String> via) {
     if (roomIdOrAlias != null && roomIdOrAlias.startsWith("#")) {
-      String alias = RoomAlias.parse(roomIdOrAlias).toString();
-      roomId = aliases.get(alias)
+      RoomAlias alias = RoomAlias.parse(roomIdOrAlias);
+      if (!alias.serverName().value().equals(sender.builder().serverName())) {
+        RemoteMembership.ResolvedAlias resolved = remote.resolveAlias(alias.toString());
+        List<String> servers = new ArrayList<>(via);
+        servers.addAll(resolved.servers());
+        return new Target(RoomId.parse(resolved.roomId()).value(), servers);
+      }
+      String roomId = aliases.get(alias.toString())
           .map(AliasStore.RoomAliasEntry::roomId)
           .orElseThrow(() -> MatrixException.notFound("Room alias " + alias + " not found"));
-    } else {
-      roomId = RoomId.parse(roomIdOrAlias).value();
+      return new Target(roomId, via);
     }
-    if (store.roomVersion(roomId).isEmpty()) {
-      throw MatrixException.notFound(
-          "This server does not know room " + roomId + " (joining rooms over federation is not supported yet)");
+    return new Target(RoomId.parse(roomIdOrAlias).value(), via);
+  }
+
+  /**
+   * Whether this server is in the room: a local user is joined in its current state, or nobody is but this server
+   * holds the room's state (a room whose members all left; the auth rules decide who may come back). Otherwise
+   * membership changes of local users go through a server that is in it (over federation).
+   */
+  public boolean isResident(String roomId) {
+    String suffix = ":" + sender.builder().serverName();
+    boolean othersJoined = false;
+    for (Membership member : store.members(roomId)) {
+      if ("join".equals(member.membership())) {
+        if (member.userId().endsWith(suffix)) {
+          return true;
+        }
+        othersJoined = true;
+      }
     }
-    return roomId;
+    return !othersJoined && store.currentStateEventId(roomId, StateKey.of("m.room.create", "")).isPresent();
   }
 
   private void requireKnownRoom(String roomId) {

@@ -11,6 +11,8 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Users' presence (online, unavailable, offline, with a status message), in memory: set by
@@ -25,14 +27,23 @@ import java.util.concurrent.ConcurrentHashMap;
  * every long-poll would wake itself.
  */
 public final class PresenceService {
+  private static final Logger log = LoggerFactory.getLogger(PresenceService.class);
+
   static final Set<String> STATES = Set.of("online", "unavailable", "offline");
 
   private final SyncNotifier notifier;
   private final Clock clock;
+  private final PresenceListener listener;
   private final Map<String, Status> statuses = new ConcurrentHashMap<>();
   private long position; // guarded by this
 
   public PresenceService(SyncNotifier notifier, Clock clock) {
+    this(notifier, clock, PresenceListener.NONE);
+  }
+
+  /** With {@code listener} told of each change of a local user (the federation sender's {@code m.presence}). */
+  public PresenceService(SyncNotifier notifier, Clock clock, PresenceListener listener) {
+    this.listener = Objects.requireNonNull(listener, "listener");
     this.notifier = Objects.requireNonNull(notifier, "notifier");
     this.clock = Objects.requireNonNull(clock, "clock");
     this.position = clock.millis();
@@ -83,6 +94,21 @@ public final class PresenceService {
     update(userId, state, current == null ? null : current.statusMsg);
   }
 
+  /**
+   * A presence update from another server (an entry of an {@code m.presence} EDU's {@code push}); the caller has
+   * checked that the sending server owns the user. Returns false (and changes nothing) for an unknown state.
+   *
+   * @param statusMsg the status message, or null for none
+   * @param lastActiveAgoMs how long ago the user was last active, by the remote server's account
+   */
+  public boolean putRemote(String userId, String state, String statusMsg, long lastActiveAgoMs) {
+    if (!STATES.contains(state)) {
+      return false;
+    }
+    store(userId, state, statusMsg, clock.millis() - Math.max(0, lastActiveAgoMs));
+    return true;
+  }
+
   /** {@code GET /presence/{userId}/status}: the user's presence, {@code offline} if never seen. */
   public ObjectNode get(String userId) {
     Status status = statuses.get(userId);
@@ -120,17 +146,28 @@ public final class PresenceService {
   }
 
   private void update(String userId, String state, String statusMsg) {
-    long now = clock.millis();
+    if (store(userId, state, statusMsg, clock.millis())) {
+      try {
+        listener.presenceChanged(userId, get(userId));
+      } catch (RuntimeException e) {
+        log.error("presence listener failed user={}", userId, e);
+      }
+    }
+  }
+
+  /** Stores a status; true (and syncs are woken) if its state or message changed. */
+  private boolean store(String userId, String state, String statusMsg, long lastActiveTs) {
     boolean changed;
     synchronized (this) {
       Status current = statuses.get(userId);
       changed = current == null || !current.state.equals(state) || !Objects.equals(current.statusMsg, statusMsg);
       long statusPosition = changed ? ++position : current.position;
-      statuses.put(userId, new Status(state, statusMsg, now, statusPosition));
+      statuses.put(userId, new Status(state, statusMsg, lastActiveTs, statusPosition));
     }
     if (changed) {
       notifier.notifyUser(userId);
     }
+    return changed;
   }
 
   private record Status(String state, String statusMsg, long lastActiveTs, long position) {}

@@ -3,6 +3,7 @@ package dev.larch.core.profile;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.larch.core.error.MatrixException;
 import dev.larch.core.event.StateKey;
+import dev.larch.core.federation.query.RemoteQueries;
 import dev.larch.core.id.UserId;
 import dev.larch.core.room.EventDraft;
 import dev.larch.core.room.EventSender;
@@ -29,19 +30,33 @@ public final class ProfileService {
   private final AccountStore accounts;
   private final RoomStore rooms;
   private final EventSender sender;
+  private final RemoteQueries remote;
 
   public ProfileService(ProfileStore profiles, AccountStore accounts, RoomStore rooms, EventSender sender) {
+    this(profiles, accounts, rooms, sender, null);
+  }
+
+  /** As above, asking other servers for their users' profiles through {@code remote} (null: not found). */
+  public ProfileService(ProfileStore profiles, AccountStore accounts, RoomStore rooms, EventSender sender,
+      RemoteQueries remote) {
     this.profiles = profiles;
     this.accounts = accounts;
     this.rooms = rooms;
     this.sender = sender;
+    this.remote = remote;
   }
 
-  /** The profile of a local user; {@code M_NOT_FOUND} for unknown (or remote) users. */
+  /**
+   * The profile of a user: a local one from the store, another server's by a federation query (blocking);
+   * {@code M_NOT_FOUND} for unknown users.
+   */
   public Profile get(String userId) {
     UserId id = UserId.parse(userId);
-    if (!id.serverName().value().equals(sender.builder().serverName())
-        || accounts.user(userId).filter(a -> !a.deactivated()).isEmpty()) {
+    boolean local = id.serverName().value().equals(sender.builder().serverName());
+    if (!local && remote != null) {
+      return remote.profile(id);
+    }
+    if (!local || accounts.user(userId).filter(a -> !a.deactivated()).isEmpty()) {
       throw MatrixException.notFound("Profile not found");
     }
     return profiles.get(userId).orElse(Profile.EMPTY);

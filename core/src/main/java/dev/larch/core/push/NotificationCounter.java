@@ -2,15 +2,12 @@ package dev.larch.core.push;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.larch.core.event.StateKey;
 import dev.larch.core.receipt.Receipt;
 import dev.larch.core.receipt.ReceiptService;
 import dev.larch.core.room.Direction;
 import dev.larch.core.room.RoomStore;
 import dev.larch.core.room.StoredEvent;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Objects;
 
 /**
@@ -55,7 +52,7 @@ public final class NotificationCounter {
     if (newestFirst.isEmpty()) {
       return new Counts(0, 0);
     }
-    RoomInfo context = null;
+    RoomPushState context = null;
     long notifications = 0;
     long highlights = 0;
     for (StoredEvent event : newestFirst) {
@@ -63,10 +60,10 @@ public final class NotificationCounter {
         break;
       }
       if (context == null) {
-        context = context(userId, roomId);
+        context = RoomPushState.current(rooms, roomId);
       }
       ObjectNode json = event.pdu().json();
-      PushActions actions = PushEvaluator.evaluate(global, json, withSender(userId, context, json));
+      PushActions actions = PushEvaluator.evaluate(global, json, context.contextFor(userId, json));
       if (actions.notifies()) {
         notifications++;
       }
@@ -77,7 +74,12 @@ public final class NotificationCounter {
     return new Counts(notifications, highlights);
   }
 
-  private long readPosition(String userId, String roomId) {
+  /**
+   * The stream position of the latest event {@code userId} has an unthreaded (or {@code main}) {@code m.read} or
+   * {@code m.read.private} receipt for in {@code roomId}; 0 without one. Also what {@code /notifications} marks
+   * {@code read} by.
+   */
+  public long readPosition(String userId, String roomId) {
     ObjectNode event = receipts.receiptEvent(roomId, userId, 0, receipts.position()).orElse(null);
     if (event == null) {
       return 0;
@@ -98,43 +100,5 @@ public final class NotificationCounter {
       }
     }
     return latest;
-  }
-
-  private record RoomInfo(String displayName, long members, ObjectNode power, Map<String, Long> levels) {}
-
-  private RoomInfo context(String userId, String roomId) {
-    Map<StateKey, String> state = rooms.currentState(roomId);
-    long members = rooms.members(roomId).stream().filter(m -> "join".equals(m.membership())).count();
-    String displayName = null;
-    String memberId = state.get(StateKey.of("m.room.member", userId));
-    if (memberId != null) {
-      displayName = rooms.event(memberId).map(e -> e.pdu().content().path("displayname"))
-          .filter(JsonNode::isTextual).map(JsonNode::asText).orElse(null);
-    }
-    ObjectNode power = null;
-    String powerId = state.get(StateKey.of("m.room.power_levels", ""));
-    if (powerId != null) {
-      power = rooms.event(powerId).map(e -> e.pdu().content()).orElse(null);
-    }
-    Map<String, Long> levels = new HashMap<>();
-    if (power != null) {
-      power.path("notifications").fields().forEachRemaining(f -> {
-        if (f.getValue().canConvertToLong()) {
-          levels.put(f.getKey(), f.getValue().asLong());
-        }
-      });
-    }
-    return new RoomInfo(displayName, members, power, levels);
-  }
-
-  private static PushContext withSender(String userId, RoomInfo room, ObjectNode event) {
-    long level = 0;
-    if (room.power() != null) {
-      JsonNode users = room.power().path("users");
-      String sender = event.path("sender").asText("");
-      JsonNode own = users.get(sender);
-      level = own != null && own.canConvertToLong() ? own.asLong() : room.power().path("users_default").asLong(0);
-    }
-    return new PushContext(userId, room.displayName(), room.members(), level, room.levels());
   }
 }

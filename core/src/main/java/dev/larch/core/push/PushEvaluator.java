@@ -25,18 +25,23 @@ public final class PushEvaluator {
    * Events the user sent never notify.
    */
   public static PushActions evaluate(ObjectNode global, ObjectNode event, PushContext context) {
+    JsonNode rule = matchingRule(global, event, context);
+    return rule == null ? PushActions.NONE : actions(rule.path("rule_id").asText(), rule.path("actions"));
+  }
+
+  /** The rule that decides {@code event}'s actions (its {@code actions} as stored), or null: none, or own event. */
+  public static JsonNode matchingRule(ObjectNode global, ObjectNode event, PushContext context) {
     if (context.userId().equals(event.path("sender").asText(null))) {
-      return PushActions.NONE;
+      return null;
     }
     for (String kind : DefaultPushRules.KINDS) {
       for (JsonNode rule : global.path(kind)) {
-        if (!rule.path("enabled").asBoolean(true) || !matches(kind, rule, event, context)) {
-          continue;
+        if (rule.path("enabled").asBoolean(true) && matches(kind, rule, event, context)) {
+          return rule;
         }
-        return actions(rule.path("rule_id").asText(), rule.path("actions"));
       }
     }
-    return PushActions.NONE;
+    return null;
   }
 
   static boolean matches(String kind, JsonNode rule, ObjectNode event, PushContext context) {
@@ -192,7 +197,7 @@ public final class PushEvaluator {
     return regex.toString();
   }
 
-  private static PushActions actions(String ruleId, JsonNode actions) {
+  static PushActions actions(String ruleId, JsonNode actions) {
     boolean notify = false;
     boolean highlight = false;
     for (JsonNode action : actions) {

@@ -11,6 +11,8 @@ import java.time.Clock;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Receipts and read markers of the room's joined members: stores {@code m.read}/{@code m.read.private} receipts,
@@ -21,15 +23,25 @@ import java.util.Optional;
  * <a href="https://spec.matrix.org/v1.11/client-server-api/#fully-read-markers">"Fully read markers"</a>.
  */
 public final class ReceiptService {
+  private static final Logger log = LoggerFactory.getLogger(ReceiptService.class);
+
   private final ReceiptStore receipts;
   private final RoomStore rooms;
   private final MembershipQuery memberships;
   private final AccountDataService accountData;
   private final SyncNotifier notifier;
   private final Clock clock;
+  private final ReceiptListener listener;
 
   public ReceiptService(
       ReceiptStore receipts, RoomStore rooms, AccountDataService accountData, SyncNotifier notifier, Clock clock) {
+    this(receipts, rooms, accountData, notifier, clock, ReceiptListener.NONE);
+  }
+
+  /** With {@code listener} told of each public receipt of a local user (the federation sender's EDUs). */
+  public ReceiptService(ReceiptStore receipts, RoomStore rooms, AccountDataService accountData,
+      SyncNotifier notifier, Clock clock, ReceiptListener listener) {
+    this.listener = Objects.requireNonNull(listener, "listener");
     this.receipts = Objects.requireNonNull(receipts, "receipts");
     this.rooms = Objects.requireNonNull(rooms, "rooms");
     this.memberships = new MembershipQuery(rooms);
@@ -60,8 +72,26 @@ public final class ReceiptService {
       setFullyRead(userId, roomId, eventId);
       return;
     }
-    receipts.put(new Receipt(roomId, type, userId, threadId, eventId, clock.millis(), 0));
+    Receipt receipt = new Receipt(roomId, type, userId, threadId, eventId, clock.millis(), 0);
+    receipts.put(receipt);
     notifier.notifyRoom(roomId);
+    tell(receipt);
+  }
+
+  /**
+   * A public receipt from another server ({@code m.receipt} EDU): stored if the user is joined to the room. The
+   * event need not be known here yet (it may still be on its way). The caller has checked that the sending server
+   * owns the user. Returns whether it was stored.
+   *
+   * @param threadId the thread, or null for an unthreaded receipt
+   */
+  public boolean putRemote(String userId, String roomId, String eventId, String threadId, long ts) {
+    if (!memberships.isJoined(roomId, userId)) {
+      return false;
+    }
+    receipts.put(new Receipt(roomId, Receipt.READ, userId, threadId, eventId, ts, 0));
+    notifier.notifyRoom(roomId);
+    return true;
   }
 
   /**
@@ -78,7 +108,9 @@ public final class ReceiptService {
       setFullyRead(userId, roomId, fullyRead);
     }
     if (read != null) {
-      receipts.put(new Receipt(roomId, Receipt.READ, userId, null, read, clock.millis(), 0));
+      Receipt receipt = new Receipt(roomId, Receipt.READ, userId, null, read, clock.millis(), 0);
+      receipts.put(receipt);
+      tell(receipt);
     }
     if (readPrivate != null) {
       receipts.put(new Receipt(roomId, Receipt.READ_PRIVATE, userId, null, readPrivate, clock.millis(), 0));
@@ -120,6 +152,17 @@ public final class ReceiptService {
     event.put("type", "m.receipt");
     event.set("content", content);
     return Optional.of(event);
+  }
+
+  private void tell(Receipt receipt) {
+    if (receipt.isPrivate()) {
+      return;
+    }
+    try {
+      listener.receiptSent(receipt);
+    } catch (RuntimeException e) {
+      log.error("receipt listener failed room={} user={}", receipt.roomId(), receipt.userId(), e);
+    }
   }
 
   private static ObjectNode child(ObjectNode parent, String key) {

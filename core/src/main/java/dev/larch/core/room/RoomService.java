@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.larch.core.alias.AliasStore;
 import dev.larch.core.auth.PowerLevels;
 import dev.larch.core.auth.RedactionRules;
+import dev.larch.core.directory.RoomDirectoryStore;
 import dev.larch.core.error.ErrorCode;
 import dev.larch.core.error.MatrixException;
 import dev.larch.core.event.ClientEventFormat;
@@ -30,12 +31,20 @@ public final class RoomService {
   private final EventSender sender;
   private final AliasStore aliases;
   private final ProfileStore profiles;
+  private final RoomDirectoryStore directory;
 
   public RoomService(RoomStore store, EventSender sender, AliasStore aliases, ProfileStore profiles) {
+    this(store, sender, aliases, profiles, null);
+  }
+
+  /** With {@code directory} (null: none), where rooms created with {@code visibility: public} are published. */
+  public RoomService(RoomStore store, EventSender sender, AliasStore aliases, ProfileStore profiles,
+      RoomDirectoryStore directory) {
     this.store = store;
     this.sender = sender;
     this.aliases = aliases;
     this.profiles = profiles;
+    this.directory = directory;
   }
 
   /**
@@ -60,6 +69,10 @@ public final class RoomService {
         aliases.delete(alias);
       }
       throw e;
+    }
+    // Spec: "visibility: public ... will be shown in the published room list".
+    if ("public".equals(request.visibility()) && directory != null) {
+      directory.setPublished(roomId, true);
     }
     log.info("room created room={} version={} events={}", roomId, events.get(0).roomVersion().identifier(),
         events.size());

@@ -1,6 +1,7 @@
 package dev.larch.core.room;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.larch.core.event.Pdu;
 import dev.larch.core.event.StateKey;
 import java.util.Collection;
 import java.util.List;
@@ -52,6 +53,17 @@ public interface RoomStore {
    * @throws IllegalArgumentException if the events are not all of one room
    */
   Optional<List<PersistResult>> persistAll(List<PersistRequest> requests);
+
+  /**
+   * Stores a membership event of one of this server's users in a room whose state it does not hold: an invite that
+   * came over {@code PUT /invite}, or the leave that rejected one (an "out-of-band membership", as Synapse calls it).
+   * The event is kept as an outlier (no state, no DAG edges walked, never a forward extremity), but the user's
+   * membership row takes it with a new stream position, so {@code /sync} shows the invite (or the leave) as new.
+   * Current state is not touched. Storing an event ID again writes nothing and returns {@code alreadyStored}.
+   */
+  default PersistResult persistOutOfBandMembership(Pdu event) {
+    throw new UnsupportedOperationException("this store keeps no out-of-band memberships");
+  }
 
   /** The room's version, or empty if this server has no event of that room. */
   Optional<RoomVersion> roomVersion(String roomId);

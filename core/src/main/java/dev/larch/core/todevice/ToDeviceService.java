@@ -30,8 +30,9 @@ import org.slf4j.LoggerFactory;
  * <ol>
  *   <li>{@code messages} is a map of user ID to device ID (or {@code *}: all the user's devices) to content;
  *       anything else is {@code M_BAD_JSON}.
- *   <li>Local recipients only: users of other servers are left out until federation arrives (logged at DEBUG);
- *       unknown users and devices are skipped silently, as the spec allows.
+ *   <li>Messages for users of other servers go to {@link RemoteToDevice} (the federation sender), once per
+ *       sending device and transaction ID; unknown local users and devices are skipped silently, as the spec
+ *       allows.
  *   <li>All messages are stored under one stream position, once per sending device and transaction ID.
  *   <li>The recipients' long-polls are woken.
  * </ol>
@@ -47,8 +48,16 @@ public final class ToDeviceService implements AccountLifecycleListener {
   private final AccountStore accounts;
   private final SyncNotifier notifier;
   private final String serverName;
+  private final RemoteToDevice remote;
 
   public ToDeviceService(ToDeviceStore store, AccountStore accounts, SyncNotifier notifier, String serverName) {
+    this(store, accounts, notifier, serverName, RemoteToDevice.NONE);
+  }
+
+  /** With {@code remote} taking the messages for users of other servers. */
+  public ToDeviceService(ToDeviceStore store, AccountStore accounts, SyncNotifier notifier, String serverName,
+      RemoteToDevice remote) {
+    this.remote = Objects.requireNonNull(remote, "remote");
     this.store = Objects.requireNonNull(store, "store");
     this.accounts = Objects.requireNonNull(accounts, "accounts");
     this.notifier = Objects.requireNonNull(notifier, "notifier");
@@ -64,6 +73,7 @@ public final class ToDeviceService implements AccountLifecycleListener {
       throw MatrixException.badJson("messages must be an object");
     }
     List<ToDeviceMessage> out = new ArrayList<>();
+    Map<String, Map<String, ObjectNode>> remoteMessages = new LinkedHashMap<>();
     Set<String> recipients = new LinkedHashSet<>();
     for (Map.Entry<String, JsonNode> user : messages.properties()) {
       if (!user.getValue().isObject()) {
@@ -73,7 +83,7 @@ public final class ToDeviceService implements AccountLifecycleListener {
       UserId userId = UserId.tryParse(user.getKey())
           .orElseThrow(() -> MatrixException.invalidParam("Invalid user ID in messages"));
       if (!userId.serverName().value().equals(serverName)) {
-        log.debug("to-device for remote user skipped until federation user={}", user.getKey());
+        remoteMessages.put(user.getKey(), byDevice);
         continue;
       }
       resolve(user.getKey(), byDevice).forEach((deviceId, content) -> out.add(
@@ -85,7 +95,45 @@ public final class ToDeviceService implements AccountLifecycleListener {
     log.debug("to-device sent type={} messages={} new={}", eventType, out.size(), stored);
     if (stored) {
       recipients.forEach(notifier::notifyUser);
+      if (!remoteMessages.isEmpty()) {
+        remote.send(sender.userId(), eventType, remoteMessages);
+      }
     }
+  }
+
+  /**
+   * Messages from another server ({@code m.direct_to_device} EDU) for local devices: stored once per sender and
+   * {@code messageId} (a server retries transactions), recipients of other servers ignored, {@code *} expanded.
+   * The caller has checked that the sending server owns {@code sender}. Returns how many messages were stored.
+   *
+   * @param messages user ID to device ID (or {@code *}) to content
+   * @throws MatrixException {@code M_BAD_JSON} if {@code messages} is not that shape
+   */
+  public int receiveRemote(String sender, String eventType, String messageId, JsonNode messages) {
+    if (eventType.isEmpty() || eventType.length() > MAX_TYPE_LENGTH) {
+      throw MatrixException.invalidParam("Invalid event type");
+    }
+    if (messages == null || !messages.isObject()) {
+      throw MatrixException.badJson("messages must be an object");
+    }
+    List<ToDeviceMessage> out = new ArrayList<>();
+    Set<String> recipients = new LinkedHashSet<>();
+    for (Map.Entry<String, JsonNode> user : messages.properties()) {
+      boolean local = UserId.tryParse(user.getKey())
+          .map(u -> u.serverName().value().equals(serverName)).orElse(false);
+      if (!local || !user.getValue().isObject()) {
+        continue;
+      }
+      resolve(user.getKey(), byDevice(user.getKey(), user.getValue())).forEach((deviceId, content) -> out.add(
+          new ToDeviceMessage(user.getKey(), deviceId, sender, eventType, content, 0)));
+      recipients.add(user.getKey());
+    }
+    // A remote sender has no device here: its transaction IDs are the EDU's message IDs, under device "".
+    if (!store.send(sender, "", messageId, out)) {
+      return 0;
+    }
+    recipients.forEach(notifier::notifyUser);
+    return out.size();
   }
 
   /** One inbox read for {@code /sync}: the events, and the position the next token should carry. */

@@ -17,6 +17,8 @@ import java.util.Optional;
 import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Who is typing in which room, in memory, with expiry read from the injected clock.
@@ -38,19 +40,31 @@ public final class TypingService {
   /** The timeout when a client says it is typing but gives none. */
   public static final long DEFAULT_TIMEOUT_MS = 30_000;
 
+  /** How long a typing notification from another server lasts (what Synapse assumes, as the EDU has no timeout). */
+  public static final long FEDERATION_TIMEOUT_MS = 60_000;
+
+  private static final Logger log = LoggerFactory.getLogger(TypingService.class);
+
   // How long after an expiry the scheduled check runs, so it finds the entry expired.
   private static final long EXPIRY_SLACK_MS = 50;
 
   private final MembershipQuery memberships;
   private final SyncNotifier notifier;
   private final Clock clock;
+  private final TypingListener listener;
   private final Map<String, RoomTyping> rooms = new HashMap<>(); // guarded by this
   private long position; // guarded by this
 
   public TypingService(MembershipQuery memberships, SyncNotifier notifier, Clock clock) {
+    this(memberships, notifier, clock, TypingListener.NONE);
+  }
+
+  /** With {@code listener} told of every change (the federation sender's {@code m.typing} EDUs). */
+  public TypingService(MembershipQuery memberships, SyncNotifier notifier, Clock clock, TypingListener listener) {
     this.memberships = Objects.requireNonNull(memberships, "memberships");
     this.notifier = Objects.requireNonNull(notifier, "notifier");
     this.clock = Objects.requireNonNull(clock, "clock");
+    this.listener = Objects.requireNonNull(listener, "listener");
     this.position = clock.millis();
   }
 
@@ -66,6 +80,23 @@ public final class TypingService {
     if (!memberships.isJoined(roomId, userId)) {
       throw MatrixException.forbidden("You are not joined to this room");
     }
+    apply(roomId, userId, typing, timeoutMs);
+  }
+
+  /**
+   * A typing update from another server ({@code m.typing} EDU): applied if the user is joined to the room, with
+   * the timeout servers assume for each other ({@link #FEDERATION_TIMEOUT_MS}; the EDU carries none). The caller
+   * has checked that the sending server owns the user. Returns whether it was applied.
+   */
+  public boolean setRemoteTyping(String userId, String roomId, boolean typing) {
+    if (RoomId.tryParse(roomId).isEmpty() || !memberships.isJoined(roomId, userId)) {
+      return false;
+    }
+    apply(roomId, userId, typing, FEDERATION_TIMEOUT_MS);
+    return true;
+  }
+
+  private void apply(String roomId, String userId, boolean typing, long timeoutMs) {
     long now = clock.millis();
     long timeout = 0;
     boolean changed;
@@ -86,6 +117,10 @@ public final class TypingService {
     if (changed) {
       notifier.notifyRoom(roomId);
     }
+    if (changed || typing) {
+      // A refresh counts too: other servers time typing out on their own clock.
+      tell(roomId, userId, typing);
+    }
     if (typing) {
       // A wake-up just after the expiry; the injected clock still decides what has expired.
       CompletableFuture.runAsync(this::expireDue,
@@ -97,16 +132,35 @@ public final class TypingService {
   public void expireDue() {
     long now = clock.millis();
     List<String> changed = new ArrayList<>();
+    List<String[]> stopped = new ArrayList<>();
     synchronized (this) {
       for (Map.Entry<String, RoomTyping> entry : rooms.entrySet()) {
         RoomTyping room = entry.getValue();
-        if (room.expiries.values().removeIf(expiry -> expiry <= now)) {
+        boolean any = false;
+        for (var it = room.expiries.entrySet().iterator(); it.hasNext(); ) {
+          Map.Entry<String, Long> expiry = it.next();
+          if (expiry.getValue() <= now) {
+            it.remove();
+            stopped.add(new String[] {entry.getKey(), expiry.getKey()});
+            any = true;
+          }
+        }
+        if (any) {
           room.position = ++position;
           changed.add(entry.getKey());
         }
       }
     }
     changed.forEach(notifier::notifyRoom);
+    stopped.forEach(s -> tell(s[0], s[1], false));
+  }
+
+  private void tell(String roomId, String userId, boolean typing) {
+    try {
+      listener.typingChanged(roomId, userId, typing);
+    } catch (RuntimeException e) {
+      log.error("typing listener failed room={} user={}", roomId, userId, e);
+    }
   }
 
   /** The current typing stream position, for sync tokens. */

@@ -36,7 +36,9 @@ public final class ConfigLoader {
    * {@code --static-peer} is also the name Pinecone's own tools and the issue use.
    */
   private static final Map<String, String> FLAG_EXCEPTIONS =
-      Map.of("overlay.static_peers", "--static-peer", "registration.tokens", "--registration-token");
+      Map.of("overlay.static_peers", "--static-peer", "registration.tokens", "--registration-token",
+          "federation.trusted_key_servers", "--trusted-key-server", "overlay.relay", "--relay",
+          "overlay.relays", "--relay-server");
 
   private ConfigLoader() {}
 
@@ -138,8 +140,9 @@ public final class ConfigLoader {
 
   /**
    * The command-line flag for {@code key}: the dotted path with {@code .} and {@code _} written as {@code -}, except
-   * the list keys {@code overlay.static_peers} and {@code registration.tokens}, whose repeatable flags are
-   * {@code --static-peer} and {@code --registration-token}.
+   * the list keys {@code overlay.static_peers}, {@code registration.tokens} and
+   * {@code federation.trusted_key_servers}, whose repeatable flags are {@code --static-peer},
+   * {@code --registration-token} and {@code --trusted-key-server}.
    */
   public static String flagFor(String key) {
     String exception = FLAG_EXCEPTIONS.get(key);

@@ -22,6 +22,7 @@ import java.util.Optional;
  * @param rateLimits login and registration rate limits (section {@code rate_limits})
  * @param media the content repository (section {@code media})
  * @param overlay the Pinecone overlay (section {@code overlay})
+ * @param federation federation over HTTPS (section {@code federation})
  */
 public record LarchConfig(
     @JsonProperty("data_dir") String dataDir,
@@ -31,13 +32,14 @@ public record LarchConfig(
     @JsonProperty("registration") RegistrationConfig registration,
     @JsonProperty("rate_limits") RateLimitsConfig rateLimits,
     @JsonProperty("media") MediaConfig media,
-    @JsonProperty("overlay") OverlaySettings overlay) {
+    @JsonProperty("overlay") OverlaySettings overlay,
+    @JsonProperty("federation") FederationConfig federation) {
 
   /** The built-in defaults; {@code conf/larch.yaml} documents exactly these values. */
   public static LarchConfig defaults() {
     return new LarchConfig(
         "./data", null, ClientConfig.defaults(), DatabaseConfig.defaults(), RegistrationConfig.defaults(),
-        RateLimitsConfig.defaults(), MediaConfig.defaults(), OverlaySettings.defaults());
+        RateLimitsConfig.defaults(), MediaConfig.defaults(), OverlaySettings.defaults(), FederationConfig.defaults());
   }
 
   /** Every problem with this config, each naming its key; empty when the config is usable. */
@@ -61,6 +63,7 @@ public record LarchConfig(
     problems.addAll(rateLimits.validate());
     problems.addAll(media.validate());
     problems.addAll(overlay.validate());
+    problems.addAll(federation.validate());
     return problems;
   }
 

@@ -1,6 +1,7 @@
 package dev.larch.server.config;
 
 import com.fasterxml.jackson.annotation.JsonProperty;
+import dev.larch.core.federation.keys.P2pServerKey;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -19,18 +20,31 @@ import java.util.Optional;
  * @param staticPeers peers to keep connected: {@code host:port}, {@code ws://…} or {@code wss://…} (key
  *     {@code overlay.static_peers}, flag {@code --static-peer}, repeatable)
  * @param multicast {@code true} or {@code false}: LAN discovery by multicast (key {@code overlay.multicast})
+ * @param relay {@code true} or {@code false}: hold transactions for P2P servers that are away, as a store-and-forward
+ *     relay (key {@code overlay.relay}, flag {@code --relay})
+ * @param relays the P2P servers (64-hex names) this node trusts as relays: it collects what they hold for it, and
+ *     hands them what it cannot deliver (key {@code overlay.relays}, flag {@code --relay-server}, repeatable)
  */
 public record OverlaySettings(
     @JsonProperty("enabled") String enabled,
     @JsonProperty("listen") String listen,
     @JsonProperty("static_peers") List<String> staticPeers,
-    @JsonProperty("multicast") String multicast) {
+    @JsonProperty("multicast") String multicast,
+    @JsonProperty("relay") String relay,
+    @JsonProperty("relays") List<String> relays) {
   /** Pinecone's (and Dendrite's) customary port, so peers on a LAN can guess it. */
   public static final int DEFAULT_PORT = 5977;
 
   /** Null-safe: YAML's {@code static_peers:} with nothing after it means no static peers. */
   public OverlaySettings {
     staticPeers = staticPeers == null ? List.of() : List.copyOf(staticPeers);
+    relays = relays == null ? List.of() : List.copyOf(relays);
+    relay = relay == null ? "false" : relay;
+  }
+
+  /** Settings without relaying. */
+  public OverlaySettings(String enabled, String listen, List<String> staticPeers, String multicast) {
+    this(enabled, listen, staticPeers, multicast, "false", List.of());
   }
 
   /**
@@ -38,7 +52,12 @@ public record OverlaySettings(
    * loopback-only listener would be discovered by neighbours who then cannot connect), discovery on.
    */
   public static OverlaySettings defaults() {
-    return new OverlaySettings(null, "0.0.0.0:" + DEFAULT_PORT, List.of(), "true");
+    return new OverlaySettings(null, "0.0.0.0:" + DEFAULT_PORT, List.of(), "true", "false", List.of());
+  }
+
+  /** Whether this node serves as a relay; validated config only. */
+  public boolean relayOn() {
+    return Boolean.parseBoolean(relay.strip());
   }
 
   /** Whether the overlay runs; {@code p2pMode} decides when {@code enabled} is unset. Validated config only. */
@@ -72,6 +91,14 @@ public record OverlaySettings(
     }
     booleanProblem(multicast, "true turns LAN discovery on")
         .ifPresent(m -> problems.add(new ConfigProblem("overlay.multicast", m)));
+    booleanProblem(relay, "true holds transactions for P2P servers that are away")
+        .ifPresent(m -> problems.add(new ConfigProblem("overlay.relay", m)));
+    for (String name : relays) {
+      if (!P2pServerKey.isP2pName(name == null ? "" : name.strip())) {
+        problems.add(new ConfigProblem("overlay.relays", "\"" + name
+            + "\" is not a P2P server name: expected the 64 lowercase hex digits of the relay's key"));
+      }
+    }
     return problems;
   }
 

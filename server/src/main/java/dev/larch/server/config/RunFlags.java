@@ -66,6 +66,27 @@ public record RunFlags(
                                repeat for more (replaces the file's list)              key overlay.static_peers
         --overlay-multicast B  find peers on the LAN by multicast (default true)       key overlay.multicast
         --no-multicast         the same as --overlay-multicast false
+        --relay B              hold transactions for P2P servers that are away
+                               (default false)                                         key overlay.relay
+        --relay-server HEX     a trusted relay: collect from it, hand it what cannot
+                               be delivered; repeat for more                           key overlay.relays
+
+      Federation over HTTPS (classic mode):
+        --federation-listen H:P  TLS listener for other servers, e.g. 0.0.0.0:8448
+                                 (default: none)                                       key federation.listen
+        --federation-tls-certificate FILE  PEM certificate chain (default: a
+                                 self-signed one generated in the data dir)            key federation.tls_certificate
+        --federation-tls-private-key FILE  PEM private key of that certificate        key federation.tls_private_key
+        --federation-verify-certificates B  check other servers' certificates
+                                 (default true; false for self-signed test peers)      key federation.verify_certificates
+        --federation-allow-loopback B  let server names resolve to 127.0.0.1/::1
+                                 (default false; true for local tests)                 key federation.allow_loopback
+        --trusted-key-server S   a notary for other servers' keys: NAME or
+                                 "NAME KEY_ID KEY"; repeat for more                    key federation.trusted_key_servers
+        --federation-key-validity-hours N  how long peers may cache our keys
+                                 (default 24)                                          key federation.key_validity_hours
+        --federation-well-known-server S  serve /.well-known/matrix/server with this
+                                 m.server on the client port (default: none)           key federation.well_known_server
 
         --help                 this text
 

@@ -179,6 +179,34 @@ public final class JdbcDeviceListStore implements DeviceListStore {
     });
   }
 
+  @Override
+  public void recordChange(String userId) {
+    inTransaction(tx, (c, recorder) -> {
+      recorder.record(userId, null);
+      return null;
+    });
+  }
+
+  @Override
+  public List<Long> changePositions(String userId, int limit) {
+    return tx.read(c -> {
+      List<Long> out = new ArrayList<>();
+      try (PreparedStatement ps = c.prepareStatement("SELECT stream_position FROM device_list_changes"
+          + " WHERE user_id = ? AND notify_user_id IS NULL AND stream_position <= ?"
+          + " ORDER BY stream_position DESC LIMIT ?")) {
+        ps.setString(1, userId);
+        ps.setLong(2, positions.current());
+        ps.setInt(3, limit);
+        try (ResultSet rs = ps.executeQuery()) {
+          while (rs.next()) {
+            out.add(rs.getLong(1));
+          }
+        }
+      }
+      return out;
+    });
+  }
+
   private static Set<String> sharing(Connection c, String userId) throws SQLException {
     Set<String> users = new HashSet<>();
     try (PreparedStatement ps = c.prepareStatement(

@@ -95,6 +95,11 @@ public final class CachingRoomStore implements RoomStore {
   }
 
   @Override
+  public PersistResult persistOutOfBandMembership(Pdu event) {
+    return delegate.persistOutOfBandMembership(event);
+  }
+
+  @Override
   public Optional<StoredEvent> event(String eventId) {
     StoredEvent cached = events.getIfPresent(eventId);
     if (cached != null) {

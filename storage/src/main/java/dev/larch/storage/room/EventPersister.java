@@ -4,6 +4,7 @@ import dev.larch.core.event.Pdu;
 import dev.larch.core.event.StateKey;
 import dev.larch.core.json.CanonicalJson;
 import dev.larch.core.room.CurrentStateUpdate;
+import dev.larch.core.room.EventStatus;
 import dev.larch.core.room.PersistRequest;
 import dev.larch.core.room.PersistResult;
 import dev.larch.core.room.RoomVersion;
@@ -85,6 +86,35 @@ final class EventPersister {
       }
     }
     return write(requests, true);
+  }
+
+  /** See {@link dev.larch.core.room.RoomStore#persistOutOfBandMembership}. */
+  PersistResult persistOutOfBand(Pdu event) {
+    String roomId = Objects.requireNonNull(event.roomId(), "event has no room ID");
+    String userId = Objects.requireNonNull(event.stateKey(), "membership event has no state_key");
+    String membership = Objects.requireNonNull(event.membership(), "membership event has no membership");
+    byte[] json = CanonicalJson.forRoomVersion(event.roomVersion()).encode(event.json());
+    List<Long> allocated = new ArrayList<>(1);
+    ReentrantLock writerLock = writerLocks[Math.floorMod(roomId.hashCode(), WRITER_LOCK_STRIPES)];
+    writerLock.lock();
+    try {
+      return tx.inTransaction(c -> {
+        roomRow(c, roomId, event.roomVersion());
+        Optional<Long> stored = EventRows.streamPosition(c, event.eventId());
+        if (stored.isPresent()) {
+          return new PersistResult(event.eventId(), stored.get(), true);
+        }
+        // The event stays an outlier; only the membership row gets a stream position, for /sync to notice it.
+        long position = positions.allocate();
+        allocated.add(position);
+        EventRows.insert(c, event, json, EventStatus.OUTLIER, 0, null, null);
+        writer.setMembership(c, roomId, userId, membership, event.eventId(), position);
+        return new PersistResult(event.eventId(), position, false);
+      });
+    } finally {
+      allocated.forEach(positions::finish);
+      writerLock.unlock();
+    }
   }
 
   private Optional<List<PersistResult>> write(List<PersistRequest> requests, boolean allOrNothing) {

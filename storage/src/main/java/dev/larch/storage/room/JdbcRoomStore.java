@@ -1,6 +1,7 @@
 package dev.larch.storage.room;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.larch.core.event.Pdu;
 import dev.larch.core.event.StateKey;
 import dev.larch.core.room.Direction;
 import dev.larch.core.room.Membership;
@@ -62,6 +63,11 @@ public final class JdbcRoomStore implements RoomStore {
   @Override
   public Optional<List<PersistResult>> persistAll(List<PersistRequest> requests) {
     return persister.persistAll(requests);
+  }
+
+  @Override
+  public PersistResult persistOutOfBandMembership(Pdu event) {
+    return persister.persistOutOfBand(event);
   }
 
   @Override

@@ -110,6 +110,19 @@ final class RoomStateWriter {
     }
   }
 
+  /** Sets one user's membership row directly: an out-of-band membership, which current state does not hold. */
+  void setMembership(Connection c, String roomId, String userId, String membership, String eventId, long stream)
+      throws SQLException {
+    try (PreparedStatement ps = c.prepareStatement(upsertMembership)) {
+      ps.setString(1, roomId);
+      ps.setString(2, userId);
+      ps.setString(3, membership);
+      ps.setString(4, eventId);
+      ps.setLong(5, stream);
+      ps.executeUpdate();
+    }
+  }
+
   private void updateMembership(Connection c, String roomId, String userId, String eventId) throws SQLException {
     String membership = null;
     long stream = 0;

@@ -1,0 +1,37 @@
+package dev.larch.core.federation.send;
+
+/**
+ * How the sender paces itself.
+ *
+ * @param initialBackoffMillis the wait after a destination's first failure (doubled after each further one)
+ * @param maxBackoffMillis the longest wait between attempts
+ * @param maxPdus PDUs per transaction (the spec's limit is 50)
+ * @param maxEdus EDUs per transaction (the spec's limit is 100)
+ * @param eventPage events read from the stream per queueing step
+ */
+public record SendSettings(
+    long initialBackoffMillis, long maxBackoffMillis, int maxPdus, int maxEdus, int eventPage) {
+  /** Spec: server-server API, "Transactions": "at most 50 PDUs and 100 EDUs". */
+  public static final int SPEC_MAX_PDUS = 50;
+
+  public static final int SPEC_MAX_EDUS = 100;
+
+  public SendSettings {
+    if (initialBackoffMillis <= 0 || maxBackoffMillis < initialBackoffMillis) {
+      throw new IllegalArgumentException("backoff must be positive, the maximum at least the initial one");
+    }
+    if (maxPdus < 1 || maxPdus > SPEC_MAX_PDUS || maxEdus < 1 || maxEdus > SPEC_MAX_EDUS || eventPage < 1) {
+      throw new IllegalArgumentException("transaction limits must be within the spec's (50 PDUs, 100 EDUs)");
+    }
+  }
+
+  /** Starts at 5 s, doubles up to one hour, full transactions. */
+  public static SendSettings defaults() {
+    return new SendSettings(5_000, 3_600_000, SPEC_MAX_PDUS, SPEC_MAX_EDUS, 500);
+  }
+
+  /** These settings with the backoff from {@code initialMillis} up to {@code maxMillis}. */
+  public SendSettings withBackoff(long initialMillis, long maxMillis) {
+    return new SendSettings(initialMillis, maxMillis, maxPdus, maxEdus, eventPage);
+  }
+}

@@ -1,0 +1,8 @@
+package dev.larch.core.federation.send;
+
+/**
+ * An accepted event of the event stream, as {@link EventStreamReader} lists it for the sender.
+ *
+ * @param streamPosition its position in the event stream
+ */
+public record StreamEvent(String eventId, String roomId, String sender, long streamPosition) {}

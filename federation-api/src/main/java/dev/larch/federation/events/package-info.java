@@ -1,0 +1,2 @@
+/** Routes that serve room history to other servers. */
+package dev.larch.federation.events;

@@ -1,0 +1,2 @@
+/** Media over federation: serving ours ({@link dev.larch.federation.media.MediaRoutes}) and fetching others'. */
+package dev.larch.federation.media;

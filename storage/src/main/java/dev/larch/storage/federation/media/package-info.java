@@ -1,0 +1,2 @@
+/** The cache of other servers' media (V011). */
+package dev.larch.storage.federation.media;
