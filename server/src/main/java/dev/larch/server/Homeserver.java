@@ -54,6 +54,7 @@ import dev.larch.core.federation.inbound.IncomingEventChecks;
 import dev.larch.core.federation.inbound.TransactionReceiver;
 import dev.larch.core.federation.join.FederatedMembership;
 import dev.larch.core.federation.media.RemoteMediaCache;
+import dev.larch.core.federation.p2p.NeighbourProfiles;
 import dev.larch.core.federation.query.FederationPublicRooms;
 import dev.larch.core.federation.query.FederationQueries;
 import dev.larch.core.federation.query.RemoteQueries;
@@ -79,6 +80,7 @@ import dev.larch.federation.directory.PublicRoomsRoutes;
 import dev.larch.federation.events.EventRoutes;
 import dev.larch.federation.media.FederationMediaFetcher;
 import dev.larch.federation.media.MediaRoutes;
+import dev.larch.federation.p2p.P2pProfileRoutes;
 import dev.larch.federation.membership.MembershipRoutes;
 import dev.larch.federation.query.QueryRoutes;
 import dev.larch.federation.relay.RelayRoutes;
@@ -128,12 +130,14 @@ import dev.larch.storage.user.JdbcAccountStore;
 import java.security.SecureRandom;
 import java.time.Clock;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.List;
 import java.util.concurrent.Executor;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Supplier;
 
 /**
  * The composition root: opens the database named by the config, builds the stores over it and the {@code core}
@@ -218,7 +222,7 @@ public final class Homeserver implements AutoCloseable {
    * relay collector (the last three only with {@code remote}).
    */
   private record Wiring(ClientServices client, List<FederationRoutes> federationRoutes, FederationSender sender,
-      ExecutorSendScheduler sendThreads, RelayCollector relayCollector) {}
+      ExecutorSendScheduler sendThreads, RelayCollector relayCollector, NeighbourProfiles neighbourProfiles) {}
 
   /** Builds the services; {@code remote} null means a server that does not federate (tests of the client API). */
   private static Wiring wire(
@@ -308,13 +312,15 @@ public final class Homeserver implements AutoCloseable {
     // The directories: rooms published here, and other servers' lists when asked for one by name.
     RoomDirectoryService roomDirectoryService = new RoomDirectoryService(roomDirectory, roomStore,
         remote == null ? RemotePublicRooms.NONE : new FederationPublicRooms(client, mediaExecutor), serverName);
-    DirectoryServices directory = new DirectoryServices(roomDirectoryService,
-        new UserDirectoryService(roomStore, roomDirectory, profileStore, RemoteProfiles.NONE, serverName));
+    NeighbourProfiles neighbourProfiles = remote == null ? null : new NeighbourProfiles(client, mediaExecutor);
+    UserDirectoryService userDirectory = new UserDirectoryService(roomStore, roomDirectory, profileStore,
+        neighbourProfiles == null ? RemoteProfiles.NONE : neighbourProfiles, serverName);
+    DirectoryServices directory = new DirectoryServices(roomDirectoryService, userDirectory);
     ClientServices clientServices = new ClientServices(clientSettings, accounts, rooms, roomReads, memberships,
         profiles, aliases, sync, media, e2ee,
         pushServices(database, roomStore, sync, pushRules, notificationRecorder, clock), directory);
     if (remote == null) {
-      return new Wiring(clientServices, List.of(), null, null, null);
+      return new Wiring(clientServices, List.of(), null, null, null, null);
     }
     // The federation API's side of the same rooms and users.
     ServerKeys serverKeys = remote.stack().serverKeys();
@@ -339,9 +345,10 @@ public final class Homeserver implements AutoCloseable {
         new UserRoutes(new UserKeyQueries(deviceKeys, deviceLists, accountStore, serverName))::mount,
         new PublicRoomsRoutes(roomDirectoryService)::mount,
         new MediaRoutes(media)::mount,
-        new RelayRoutes(new RelayService(new JdbcRelayStore(database), relaySettings))::mount);
+        new RelayRoutes(new RelayService(new JdbcRelayStore(database), relaySettings))::mount,
+        new P2pProfileRoutes(userDirectory)::mount);
     RelayCollector relays = new RelayCollector(serverName, client, serverKeys, receiver::receive);
-    return new Wiring(clientServices, routes, federationSender, sendThreads, relays);
+    return new Wiring(clientServices, routes, federationSender, sendThreads, relays, neighbourProfiles);
   }
 
   /** Push rules (kept as account data), pushers, unread counts and recorded notifications. */
@@ -463,6 +470,15 @@ public final class Homeserver implements AutoCloseable {
   /** Tells the send queue that {@code serverName} is up (it sent us a signed request, or the overlay saw it). */
   public void serverSeen(String serverName) {
     wiring.sender().wake(serverName);
+  }
+
+  /**
+   * P2P mode: the directly connected overlay peers, whose public rooms {@code /publicRooms} and whose users
+   * {@code /user_directory/search} also show (one hop, as Dendrite's P2P nodes do).
+   */
+  public void includeNeighbours(Supplier<Collection<String>> neighbours) {
+    wiring.client().directory().rooms().includeNeighbours(neighbours);
+    wiring.neighbourProfiles().includeNeighbours(neighbours);
   }
 
   /** Collects what relays hold for this server (blocking; run on a worker). */

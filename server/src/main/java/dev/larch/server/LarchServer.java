@@ -196,6 +196,7 @@ public final class LarchServer implements AutoCloseable {
       Homeserver homeserver, Router federationRouter) throws ExecutionException, TimeoutException {
     homeserver.federation().transport().registerOverlay(overlay.federationTransport());
     await(overlay.serveFederation(federationRouter), START_TIMEOUT);
+    homeserver.includeNeighbours(() -> overlay.peers().direct());
     List<String> relays = config.overlay().relays();
     overlay.peers().onSeen(serverName -> {
       homeserver.serverSeen(serverName);

@@ -10,11 +10,16 @@ import dev.larch.core.room.RoomStore;
 import dev.larch.core.room.RoomVersion;
 import dev.larch.core.room.StoredEvent;
 import java.util.ArrayList;
+import java.util.Collection;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Locale;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -33,6 +38,11 @@ import org.slf4j.LoggerFactory;
 public final class RoomDirectoryService {
   private static final Logger log = LoggerFactory.getLogger(RoomDirectoryService.class);
 
+  /** How long a neighbour's list is waited for (Dendrite's fan-out allows 5 s in all). */
+  static final long NEIGHBOUR_TIMEOUT_MS = 5_000;
+  /** How many rooms a neighbour is asked for (Dendrite asks for 200). */
+  static final int NEIGHBOUR_LIMIT = 200;
+
   /** The most rooms in one page, whatever {@code limit} asks for. */
   public static final int MAX_LIMIT = 500;
 
@@ -41,6 +51,7 @@ public final class RoomDirectoryService {
   private final RemotePublicRooms remote;
   private final String serverName;
   private final PublicRoomSummaries summaries;
+  private volatile Supplier<Collection<String>> neighbours = List::of;
 
   public RoomDirectoryService(RoomDirectoryStore store, RoomStore rooms, RemotePublicRooms remote,
       String serverName) {
@@ -49,6 +60,16 @@ public final class RoomDirectoryService {
     this.remote = Objects.requireNonNull(remote, "remote");
     this.serverName = Objects.requireNonNull(serverName, "serverName");
     this.summaries = new PublicRoomSummaries(rooms);
+  }
+
+  /**
+   * P2P mode: {@code neighbours} gives the servers directly connected on the overlay, whose published rooms the
+   * first page of this server's list also shows (asked with the federation {@code publicRooms}, as Dendrite's P2P
+   * nodes do; listings reach one hop). A neighbour that does not answer within {@link #NEIGHBOUR_TIMEOUT_MS} is
+   * left out.
+   */
+  public void includeNeighbours(Supplier<Collection<String>> neighbours) {
+    this.neighbours = Objects.requireNonNull(neighbours, "neighbours");
   }
 
   /** {@code GET /directory/list/room/{roomId}}: {@code public} or {@code private}; 404 for an unknown room. */
@@ -80,12 +101,49 @@ public final class RoomDirectoryService {
    */
   public CompletionStage<PublicRoomsPage> publicRooms(String server, PublicRoomsQuery query) {
     if (server == null || server.isEmpty() || server.equals(serverName)) {
-      return CompletableFuture.completedFuture(localPublicRooms(query));
+      PublicRoomsPage local = localPublicRooms(query);
+      Collection<String> peers = neighbours.get();
+      if (query.since() != null || peers.isEmpty()) {
+        return CompletableFuture.completedFuture(local);
+      }
+      return withNeighbours(local, peers, query);
     }
     if (!ServerName.isValid(server)) {
       throw MatrixException.invalidParam("server is not a server name: " + server);
     }
     return remote.fetch(server, query);
+  }
+
+  // The first page, merged with the neighbours' rooms: one list, no room twice (ours win), largest first.
+  private CompletionStage<PublicRoomsPage> withNeighbours(PublicRoomsPage local, Collection<String> peers,
+      PublicRoomsQuery query) {
+    PublicRoomsQuery peerQuery = new PublicRoomsQuery(NEIGHBOUR_LIMIT, null, query.searchTerm(), query.roomTypes(),
+        query.includeAllNetworks(), query.thirdPartyInstanceId());
+    List<CompletableFuture<PublicRoomsPage>> answers = new ArrayList<>();
+    for (String peer : peers) {
+      if (peer.equals(serverName)) {
+        continue;
+      }
+      answers.add(remote.fetch(peer, peerQuery).toCompletableFuture()
+          .completeOnTimeout(null, NEIGHBOUR_TIMEOUT_MS, TimeUnit.MILLISECONDS)
+          .exceptionally(e -> null));
+    }
+    return CompletableFuture.allOf(answers.toArray(CompletableFuture[]::new)).thenApply(done -> {
+      Map<String, PublicRoom> merged = new LinkedHashMap<>();
+      local.chunk().forEach(room -> merged.put(room.roomId(), room));
+      for (CompletableFuture<PublicRoomsPage> answer : answers) {
+        PublicRoomsPage page = answer.join();
+        if (page != null) {
+          page.chunk().forEach(room -> merged.putIfAbsent(room.roomId(), room));
+        }
+      }
+      List<PublicRoom> rooms = new ArrayList<>(merged.values());
+      rooms.sort(PublicRoomsToken.ORDER);
+      int limit = query.limit() == null || query.limit() == 0 ? MAX_LIMIT : Math.min(query.limit(), MAX_LIMIT);
+      List<PublicRoom> page = rooms.subList(0, Math.min(limit, rooms.size()));
+      return new PublicRoomsPage(page, local.nextBatch(), null,
+          local.totalRoomCountEstimate() + rooms.size() - local.chunk().size());
+    });
   }
 
   /**

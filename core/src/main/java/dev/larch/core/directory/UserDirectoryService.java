@@ -98,6 +98,26 @@ public final class UserDirectoryService {
         });
   }
 
+  /**
+   * This server's users who are joined to a public room and match {@code searchTerm}, best matches first: what the
+   * node shows its overlay peers at {@code /_matrix/p2p/profiles} (users no one could find otherwise stay hidden).
+   */
+  public List<DirectoryUser> publicLocalUsers(String searchTerm, int limit) {
+    String term = searchTerm == null ? "" : searchTerm.trim().toLowerCase(Locale.ROOT);
+    List<Candidate> matches = new ArrayList<>();
+    for (Candidate candidate : localMatches("", term)) {
+      if (candidate.user().userId().endsWith(localSuffix)) {
+        matches.add(candidate);
+      }
+    }
+    matches.sort(Comparator.comparingInt(Candidate::rank).thenComparing(c -> c.user().userId()));
+    List<DirectoryUser> out = new ArrayList<>();
+    for (int i = 0; i < Math.min(Math.min(limit, MAX_LIMIT), matches.size()); i++) {
+      out.add(withProfile(matches.get(i).user()));
+    }
+    return out;
+  }
+
   private record Candidate(DirectoryUser user, int rank) {}
 
   private List<Candidate> localMatches(String requester, String term) {

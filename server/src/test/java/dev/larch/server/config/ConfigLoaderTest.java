@@ -187,7 +187,8 @@ class ConfigLoaderTest {
             "database.url", "database.pool_size", "registration.policy", "registration.tokens",
             "rate_limits.login.per_second", "rate_limits.login.burst", "rate_limits.register.per_second",
             "rate_limits.register.burst", "media.max_upload_bytes", "overlay.enabled", "overlay.listen",
-            "overlay.static_peers", "overlay.multicast", "federation.listen", "federation.tls_certificate",
+            "overlay.static_peers", "overlay.multicast", "overlay.relay", "overlay.relays", "federation.listen",
+            "federation.tls_certificate",
             "federation.tls_private_key", "federation.verify_certificates", "federation.allow_loopback",
             "federation.trusted_key_servers", "federation.key_validity_hours", "federation.well_known_server"),
         ConfigLoader.keys());

@@ -145,7 +145,28 @@ class OverlaySettingsTest {
   void unknownOverlayKey_listsTheKnownOnes() {
     String problem = onlyProblem("overlay:\n  peers: []\n", Map.of(), Map.of());
     assertTrue(problem.startsWith(FILE + ": unknown key overlay.peers (known keys here: enabled, listen, static_peers,"
-        + " multicast)"), problem);
+        + " multicast, relay, relays)"), problem);
+  }
+
+  @Test
+  void relays_mustBeP2pNames_andRelayABoolean() {
+    ConfigException e = assertThrows(ConfigException.class,
+        () -> parse("overlay:\n  relay: maybe\n  relays: [\"example.org\"]\n", Map.of(), Map.of()));
+    String problems = e.problems().toString();
+    assertEquals(2, e.problems().size(), problems);
+    assertTrue(problems.contains("overlay.relay:") || problems.contains("overlay.relay "), problems);
+    assertTrue(problems.contains("\"example.org\" is not a P2P server name"), problems);
+  }
+
+  @Test
+  void relayFlags_turnRelayingOnAndNameRelays() throws Exception {
+    String relay = "ab".repeat(32);
+    LarchConfig config = parse(null, Map.of("overlay.relay", "true"), Map.of("overlay.relays", List.of(relay)));
+    assertTrue(config.overlay().relayOn());
+    assertEquals(List.of(relay), config.overlay().relays());
+    assertEquals("--relay", ConfigLoader.flagFor("overlay.relay"));
+    assertEquals("--relay-server", ConfigLoader.flagFor("overlay.relays"));
+    assertFalse(parse(null, Map.of(), Map.of()).overlay().relayOn(), "off by default");
   }
 
   @Test

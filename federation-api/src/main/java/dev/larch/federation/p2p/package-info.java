@@ -1,0 +1,2 @@
+/** Dendrite's P2P-only endpoints that Larch serves too. */
+package dev.larch.federation.p2p;
