@@ -171,8 +171,11 @@ public final class EventBuilder {
     return event;
   }
 
-  // v1–2: [[id, {"sha256": reference hash}], ...]; v3+: [id, ...].
-  private static ArrayNode references(RoomVersion version, List<Pdu> events) {
+  /**
+   * The {@code prev_events} / {@code auth_events} array naming {@code events} as {@code version} writes it:
+   * v1–2 {@code [[id, {"sha256": reference hash}], ...]}, v3+ {@code [id, ...]}.
+   */
+  public static ArrayNode references(RoomVersion version, List<Pdu> events) {
     ArrayNode array = JsonMapper.shared().createArrayNode();
     for (Pdu event : events) {
       if (version.eventsCarryIds()) {

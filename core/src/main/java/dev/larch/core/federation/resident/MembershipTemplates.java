@@ -1,21 +1,19 @@
 package dev.larch.core.federation.resident;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.larch.core.auth.AuthResult;
 import dev.larch.core.auth.AuthRules;
 import dev.larch.core.auth.PowerLevels;
-import dev.larch.core.crypto.UnpaddedBase64;
 import dev.larch.core.error.ErrorCode;
 import dev.larch.core.error.MatrixException;
 import dev.larch.core.event.Pdu;
-import dev.larch.core.event.ReferenceHash;
 import dev.larch.core.event.StateKey;
 import dev.larch.core.id.UserId;
 import dev.larch.core.json.CanonicalJson;
 import dev.larch.core.json.JsonMapper;
 import dev.larch.core.room.Membership;
+import dev.larch.core.room.EventBuilder;
 import dev.larch.core.room.RoomStore;
 import dev.larch.core.room.RoomVersion;
 import java.time.Clock;
@@ -150,7 +148,7 @@ public final class MembershipTemplates {
     if (!version.implicitRoomCreator()) {
       json.put("origin", access.serverName());
     }
-    json.set("prev_events", references(version, head.prevEvents()));
+    json.set("prev_events", EventBuilder.references(version, head.prevEvents()));
     Pdu provisional = new Pdu(version, json, "$template");
     Map<StateKey, Pdu> authState = head.authState(store, provisional);
     List<Pdu> authEvents = new ArrayList<>();
@@ -160,7 +158,7 @@ public final class MembershipTemplates {
         authEvents.add(event);
       }
     }
-    json.set("auth_events", references(version, authEvents));
+    json.set("auth_events", EventBuilder.references(version, authEvents));
     AuthResult result = AuthRules.authorize(new Pdu(version, json, "$template"), authState);
     if (result instanceof AuthResult.Rejected rejected) {
       throw MatrixException.forbidden("The user may not do this in the room (rule " + rejected.reason() + ")");
@@ -222,20 +220,5 @@ public final class MembershipTemplates {
     }
     throw new MatrixException(ErrorCode.UNABLE_TO_GRANT_JOIN,
         "No user of this server may authorise joins to " + roomId + "; try another server");
-  }
-
-  // v1–2: [[id, {"sha256": reference hash}], ...]; v3+: [id, ...], as EventBuilder writes them.
-  private static ArrayNode references(RoomVersion version, List<Pdu> events) {
-    ArrayNode array = JsonMapper.shared().createArrayNode();
-    for (Pdu event : events) {
-      if (version.eventsCarryIds()) {
-        ArrayNode pair = array.addArray();
-        pair.add(event.eventId());
-        pair.addObject().put("sha256", UnpaddedBase64.encode(ReferenceHash.compute(event.json(), version)));
-      } else {
-        array.add(event.eventId());
-      }
-    }
-    return array;
   }
 }
