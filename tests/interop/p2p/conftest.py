@@ -42,7 +42,8 @@ class Line:
         return (self.a, self.b, self.c)
 
 
-@pytest.fixture(scope="session")
+# Module scope: the line's nodes stop when test_line.py is done, before test_relay.py starts its own three.
+@pytest.fixture(scope="module")
 def line():
     mode = os.environ.get("P2P_MODE", "larch")
     if mode not in MODES:
@@ -66,5 +67,56 @@ def line():
         signal.signal(signal.SIGTERM, previous)
         if os.environ.get("P2P_KEEP"):
             note(f"kept the work dir (P2P_KEEP): {work}")
+        else:
+            shutil.rmtree(work, ignore_errors=True)
+
+
+# The relay scenario (test_relay.py) runs its own three nodes, on other ports and in another work dir.
+RELAY_PORTS = {"A": (8111, 5111), "B": (8112, 5112), "C": (8113, 5113)}
+
+
+class RelayLine:
+    """A–B–C again, B a store-and-forward relay (`--relay true`) that A and C both trust (`--relay-server <B hex>`,
+    added by the scenario once B has started: its name is its key). Larch only: a Dendrite sender never relays
+    unless its config enables relays and its database lists them (p2p-federation.md 5.2)."""
+
+    def __init__(self, work: Path):
+        self.mode = "larch"
+        self.work = work
+        self.b = LarchNode(work / "B", "B", *RELAY_PORTS["B"], extra_args=["--relay", "true"])
+        self.a = LarchNode(work / "A", "A", *RELAY_PORTS["A"], peers=[self.b.peer_uri])
+        self.c = LarchNode(work / "C", "C", *RELAY_PORTS["C"], peers=[self.b.peer_uri])
+
+    def trust_b(self):
+        for node in (self.a, self.c):
+            node.extra_args = ["--relay-server", self.b.server_name]
+
+    def all(self):
+        return (self.a, self.b, self.c)
+
+
+@pytest.fixture(scope="module")
+def relay_line():
+    mode = os.environ.get("P2P_MODE", "larch")
+    if mode != "larch":
+        pytest.skip(f"P2P_MODE={mode}: the relay scenario needs Larch senders (Dendrite's never relay by default)")
+    if not in_loopback_only_namespace():
+        raise pytest.UsageError("not in a loopback-only network namespace: start through tests/interop/p2p/run.sh")
+    work = Path(tempfile.mkdtemp(prefix="p2p-relay-larch-"))
+
+    def on_term(signum, frame):
+        raise KeyboardInterrupt(f"signal {signum}")
+
+    previous = signal.signal(signal.SIGTERM, on_term)
+    nodes = RelayLine(work)
+    NODES["get"] = nodes.all
+    try:
+        yield nodes
+    finally:
+        for node in (nodes.c, nodes.a, nodes.b):
+            node.stop()
+        signal.signal(signal.SIGTERM, previous)
+        if os.environ.get("P2P_KEEP"):
+            note(f"kept the relay scenario's work dir (P2P_KEEP): {work}")
         else:
             shutil.rmtree(work, ignore_errors=True)

@@ -183,10 +183,11 @@ class LarchNode(P2PNode):
 
     kind = "larch"
 
-    def __init__(self, work: Path, label: str, client_port: int, overlay_port: int, peers=()):
+    def __init__(self, work: Path, label: str, client_port: int, overlay_port: int, peers=(), extra_args=()):
         super().__init__(work, label, client_port)
         self.overlay_port = overlay_port
         self.peers = list(peers)
+        self.extra_args = list(extra_args)  # more `larch run` flags (e.g. --relay true); may be set before a start
         self.log_path = self.work / "larch.log"
         self.proc = None
         self._offset = 0
@@ -202,6 +203,7 @@ class LarchNode(P2PNode):
                 "--overlay-listen", f"127.0.0.1:{self.overlay_port}", "--no-multicast"]
         for p in self.peers:
             cmd += ["--static-peer", p]
+        cmd += self.extra_args
         with open(self.log_path, "ab") as log:
             self._offset = log.tell()  # the log is appended to across restarts; read this start's lines only
             log.write(f"\n=== {' '.join(cmd)}\n".encode())
@@ -256,6 +258,15 @@ class LarchNode(P2PNode):
     @staticmethod
     def is_problem(line: str) -> bool:
         return " WARN " in line or " ERROR " in line
+
+    def log_since(self, offset: int) -> str:
+        """What the node logged from byte offset `offset` on (see log_size())."""
+        try:
+            with open(self.log_path, "rb") as f:
+                f.seek(offset)
+                return f.read().decode(errors="replace")
+        except OSError:
+            return ""
 
 
 def wait_peered(node: P2PNode, keys, timeout_s: float) -> float:

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # The P2P proof of issue 8: three nodes in a line A–B–C on loopback (A and C not peered; B routes), driven by
-# matrix-nio clients (test_line.py). See README.md next to this file.
+# matrix-nio clients (test_line.py; then test_relay.py: B as a store-and-forward relay). See README.md next to this file.
 #
 #   tests/interop/p2p/run.sh                 larch: three `./larch run` P2P nodes (the default)
 #   tests/interop/p2p/run.sh dendrite        three dendrite-demo-pinecone nodes: validates the scenario itself

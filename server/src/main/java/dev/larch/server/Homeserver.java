@@ -60,6 +60,7 @@ import dev.larch.core.federation.query.FederationQueries;
 import dev.larch.core.federation.query.RemoteQueries;
 import dev.larch.core.federation.query.UserKeyQueries;
 import dev.larch.core.federation.relay.RelayCollector;
+import dev.larch.core.federation.relay.RelayHandOver;
 import dev.larch.core.federation.relay.RelayService;
 import dev.larch.core.federation.relay.RelaySettings;
 import dev.larch.core.federation.resident.InviteReceiver;
@@ -261,8 +262,10 @@ public final class Homeserver implements AutoCloseable {
     FederationSender federationSender = null;
     if (remote != null) {
       sendThreads = new ExecutorSendScheduler(SEND_THREADS);
+      // Transactions for P2P servers that stay offline go to the trusted relays (overlay.relays), if any.
       federationSender = new FederationSender(serverName, roomStore, new JdbcEventStreamReader(database),
-          new JdbcFederationQueueStore(database), client, sendThreads, clock, random, SendSettings.defaults());
+          new JdbcFederationQueueStore(database), client, sendThreads, clock, random, SendSettings.defaults(),
+          new RelayHandOver(serverName, client, config.overlay().relays()));
       roomListeners.add(federationSender);
     }
     JdbcRoomDirectoryStore roomDirectory = new JdbcRoomDirectoryStore(database);
@@ -276,6 +279,9 @@ public final class Homeserver implements AutoCloseable {
     RemoteMembership remoteMembership = remote == null ? RemoteMembership.NONE
         : new FederatedMembership(roomStore, sender, signer, client, remote.stack().serverKeys(), roomListeners,
             syncNotifier::notifyUser);
+    if (remoteMembership instanceof FederatedMembership federated) {
+      roomReads.useRemoteHistory(federated.history()); // /messages pages back into other servers' history
+    }
     MembershipService memberships = new MembershipService(roomStore, sender, aliasStore, profileStore,
         new JdbcForgottenRoomStore(database), remoteMembership);
     // One account store for everything, so the token cache sees every revocation.

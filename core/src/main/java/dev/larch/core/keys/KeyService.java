@@ -279,6 +279,11 @@ public final class KeyService implements AccountLifecycleListener {
    * {@code m.device_list_update} EDUs carry it.
    */
   public long deviceListStreamId(String userId) {
+    return deviceListStreamId(deviceLists, userId);
+  }
+
+  /** {@link #deviceListStreamId(String)} read from {@code deviceLists} (the federation API has the store alone). */
+  public static long deviceListStreamId(DeviceListStore deviceLists, String userId) {
     List<Long> positions = deviceLists.changePositions(userId, 1);
     return positions.isEmpty() ? 0 : positions.get(0);
   }

@@ -182,7 +182,8 @@ public final class MediaService {
   /**
    * {@code GET /media/thumbnail/{serverName}/{mediaId}}: a thumbnail of at least {@code width} x {@code height}
    * (or the original, when it is no larger), waiting for pending uploads like {@link #download}. Not an image: 400
-   * {@code M_UNKNOWN}; too many pixels: 413 {@code M_TOO_LARGE}.
+   * {@code M_UNKNOWN}; too many pixels: 413 {@code M_TOO_LARGE}. Another server's media is fetched like a
+   * {@link #download} (its errors likewise) and thumbnailed here.
    */
   public CompletionStage<MediaContent> thumbnail(String serverName, String mediaId, int width, int height,
       ThumbnailSize.Method method, long timeoutMs) {
@@ -191,8 +192,10 @@ public final class MediaService {
     }
     ContentUri uri = uri(serverName, mediaId);
     if (!uri.serverName().equals(this.serverName)) {
-      // TODO(issue 7): thumbnail remote media once RemoteMediaSource fetches over federation.
-      return CompletableFuture.failedFuture(MatrixException.notFound("Unknown media"));
+      // The original is fetched and cached as a download would be, then thumbnailed here: every server can scale
+      // an image, while the origin's thumbnail endpoint is missing on some and adds a second fetch per size.
+      return remote.download(uri, Math.min(timeoutMs, settings.maxTimeoutMs()))
+          .thenApplyAsync(original -> thumbnails.remote(original, width, height, method), blocking);
     }
     return whenUploaded(uri.mediaId(), timeoutMs,
         media -> thumbnails.thumbnail(media, () -> contentOf(media), width, height, method));

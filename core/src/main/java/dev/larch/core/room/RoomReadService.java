@@ -30,11 +30,17 @@ public final class RoomReadService {
   private final RoomStore store;
   private final HistoryVisibility visibility;
   private final ClientEvents clientEvents;
+  private volatile RemoteHistory remoteHistory = RemoteHistory.NONE;
 
   public RoomReadService(RoomStore store, HistoryVisibility visibility, ClientEvents clientEvents) {
     this.store = store;
     this.visibility = visibility;
     this.clientEvents = clientEvents;
+  }
+
+  /** Where history older than the earliest event held comes from (set once at wiring, with federation). */
+  public void useRemoteHistory(RemoteHistory history) {
+    this.remoteHistory = java.util.Objects.requireNonNull(history, "history");
   }
 
   /** A {@code /messages} answer: {@code end} is null when no further events are available. */
@@ -154,6 +160,10 @@ public final class RoomReadService {
     TimelineScan scan = new TimelineScan(store, roomId, dir, bound,
         e -> visibility.canSee(viewer, e) && matches(filter, e));
     TimelineScan.Page page = scan.page(position, pageSize);
+    // Paging back reached the earliest event held: other servers in the room may have what came before it.
+    if (dir == Direction.BACKWARDS && page.exhausted() && bound == null && backfilled(roomId, pageSize)) {
+      page = scan.page(position, pageSize);
+    }
     List<ObjectNode> state = filter.lazyLoadMembers() && !page.events().isEmpty()
         ? memberStateFor(page.events(), userId, deviceId)
         : List.of();
@@ -165,6 +175,15 @@ public final class RoomReadService {
                 : PaginationToken.justAfter(page.last()))
             .format();
     return new Messages(start, end, clientEvents.format(page.events(), userId, deviceId), state);
+  }
+
+  // Asks for history before the room's earliest client-visible event, unless that is where the room begins.
+  private boolean backfilled(String roomId, int limit) {
+    List<StoredEvent> oldest = store.eventsAfter(roomId, TopologicalPosition.START, 1);
+    if (oldest.isEmpty() || "m.room.create".equals(oldest.get(0).pdu().type())) {
+      return false;
+    }
+    return remoteHistory.backfill(roomId, oldest.get(0), limit);
   }
 
   /** {@code GET /rooms/{roomId}/context/{eventId}}: the event with up to {@code limit} visible events around it. */

@@ -34,12 +34,26 @@ public interface RoomStore {
    * Persists one event with everything that depends on it, atomically: its canonical JSON, a stream position,
    * its DAG edges, the forward extremities, its state snapshot, the current state and memberships, and the client
    * transaction ID. Persisting an event ID that is already stored writes nothing and returns the stored position,
-   * and so does a client transaction ID that already produced an event.
+   * and so does a client transaction ID that already produced an event. One exception: an event stored as an
+   * outlier and persisted again as anything else is written again with its state, in place of the outlier (a new
+   * stream position, state snapshots, extremities, current state; result not {@code alreadyStored}).
    *
    * <p>Callers persist the events of one room one at a time (the room's sequencer); the store also serialises
    * writers of one room, so a racing caller waits rather than corrupting extremities or current state.
    */
   PersistResult persist(PersistRequest request);
+
+  /**
+   * Persists history older than what the room holds (backfilled on demand, {@link RemoteHistory}) in one
+   * transaction: each request as {@link #persist} would (events already stored are skipped), except that the events
+   * get stream positions below every position handed out so far (negative ones), so that {@code /sync} never shows
+   * them as new while {@code /messages} finds them by depth. Outlier requests are stored as outliers.
+   *
+   * @throws IllegalArgumentException if the events are not all of one room
+   */
+  default List<PersistResult> persistHistory(List<PersistRequest> requests) {
+    throw new UnsupportedOperationException("this store keeps no backfilled history");
+  }
 
   /**
    * Persists several events of one room, in order, in one transaction: each as {@link #persist} would, where a

@@ -81,7 +81,17 @@ class QueryRoutesTest {
       Response devices = remote.get("/_matrix/federation/v1/user/devices/" + enc(alice));
       assertEquals(200, devices.status(), devices.json().toString());
       assertEquals(alice, devices.json().path("user_id").asText());
-      assertTrue(devices.json().path("stream_id").isIntegralNumber());
+      long aliceStreamId = devices.json().path("stream_id").longValue();
+      assertTrue(aliceStreamId > 0, devices.json().toString());
+      // stream_id is the user's own position: another user's later change moves neither it nor the answer.
+      String bob = fx.user("bob");
+      fx.accounts.upsertDevice(bob, "LAPTOP", null, 1);
+      fx.deviceKeys.putDeviceKeys(bob, "LAPTOP", json("{\"user_id\":\"" + bob + "\",\"device_id\":\"LAPTOP\","
+          + "\"algorithms\":[],\"keys\":{\"ed25519:LAPTOP\":\"b\"},\"signatures\":{}}"));
+      assertEquals(aliceStreamId,
+          remote.get("/_matrix/federation/v1/user/devices/" + enc(alice)).json().path("stream_id").longValue());
+      assertTrue(remote.get("/_matrix/federation/v1/user/devices/" + enc(bob)).json().path("stream_id").longValue()
+          > aliceStreamId);
       assertEquals("PHONE", devices.json().path("devices").get(0).path("device_id").asText());
       assertEquals("c", devices.json().path("devices").get(0).path("keys").path("keys").path("curve25519:PHONE")
           .asText());

@@ -72,6 +72,17 @@ public final class CachingRoomStore implements RoomStore {
     return results;
   }
 
+  @Override
+  public List<PersistResult> persistHistory(List<PersistRequest> requests) {
+    long generation = redactions.get();
+    List<PersistResult> results = delegate.persistHistory(requests);
+    for (int i = 0; i < results.size(); i++) {
+      remember(requests.get(i), results.get(i));
+    }
+    dropIfRedactedSince(generation, requests.stream().map(r -> r.event().eventId()).toList());
+    return results;
+  }
+
   // An entry put by a load or persist that overlapped a redaction may hold the unredacted form, put after the
   // redaction's invalidation: drop what this call put if any redaction started since it began (redactions are
   // rare, so this almost never drops anything).

@@ -13,7 +13,13 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
-/** The {@code client_transactions} table: which event each (user, device, txn ID) produced, and back. */
+/**
+ * Client transaction IDs: {@code client_transactions} maps (user, device, txn ID) to the event it produced, for
+ * idempotent sends; the way back (a device's own events get {@code unsigned.transaction_id}) reads the
+ * {@code events.txn_device_id}/{@code txn_id} columns written with the event (V014), since an index on
+ * {@code client_transactions.event_id} was one more random-keyed B-tree for every send's commit to rewrite. The
+ * transaction's user is the event's sender: a client sends as itself.
+ */
 final class ClientTransactionRows {
   private static final int IN_CHUNK = 100;
 
@@ -49,7 +55,7 @@ final class ClientTransactionRows {
     Map<String, String> found = new HashMap<>();
     for (int from = 0; from < ids.size(); from += IN_CHUNK) {
       List<String> chunk = ids.subList(from, Math.min(ids.size(), from + IN_CHUNK));
-      String sql = "SELECT event_id, txn_id FROM client_transactions WHERE user_id = ? AND device_id = ?"
+      String sql = "SELECT event_id, txn_id FROM events WHERE sender = ? AND txn_device_id = ?"
           + " AND event_id IN (?" + ", ?".repeat(chunk.size() - 1) + ")";
       try (PreparedStatement ps = c.prepareStatement(sql)) {
         ps.setString(1, userId);

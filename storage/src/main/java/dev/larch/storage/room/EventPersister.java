@@ -53,6 +53,8 @@ final class EventPersister {
   private final RoomStateWriter writer;
   private final RoomHeads heads;
   private final ReentrantLock[] writerLocks = new ReentrantLock[WRITER_LOCK_STRIPES];
+  // Backfilled history takes positions below the lowest stored one: one such write at a time, across rooms.
+  private final ReentrantLock historyLock = new ReentrantLock();
 
   EventPersister(Tx tx, StreamTracker positions, StateSnapshots snapshots, RoomStateWriter writer, RoomHeads heads) {
     this.tx = tx;
@@ -71,7 +73,21 @@ final class EventPersister {
 
   /** See {@link dev.larch.core.room.RoomStore#persist}. */
   PersistResult persist(PersistRequest request) {
-    return write(List.of(request), false).orElseThrow().get(0);
+    return write(List.of(request), false, false).orElseThrow().get(0);
+  }
+
+  /** See {@link dev.larch.core.room.RoomStore#persistHistory}. */
+  List<PersistResult> persistHistory(List<PersistRequest> requests) {
+    if (requests.isEmpty()) {
+      return List.of();
+    }
+    oneRoom(requests);
+    historyLock.lock();
+    try {
+      return write(requests, false, true).orElseThrow();
+    } finally {
+      historyLock.unlock();
+    }
   }
 
   /** See {@link dev.larch.core.room.RoomStore#persistAll}. */
@@ -79,13 +95,17 @@ final class EventPersister {
     if (requests.isEmpty()) {
       return Optional.of(List.of());
     }
+    oneRoom(requests);
+    return write(requests, true, false);
+  }
+
+  private static void oneRoom(List<PersistRequest> requests) {
     String roomId = requests.get(0).event().roomId();
     for (PersistRequest request : requests) {
       if (!Objects.equals(roomId, request.event().roomId())) {
         throw new IllegalArgumentException("persistAll takes the events of one room");
       }
     }
-    return write(requests, true);
   }
 
   /** See {@link dev.larch.core.room.RoomStore#persistOutOfBandMembership}. */
@@ -107,7 +127,7 @@ final class EventPersister {
         // The event stays an outlier; only the membership row gets a stream position, for /sync to notice it.
         long position = positions.allocate();
         allocated.add(position);
-        EventRows.insert(c, event, json, EventStatus.OUTLIER, 0, null, null);
+        EventRows.insert(c, event, json, EventStatus.OUTLIER, 0, null, null, null);
         writer.setMembership(c, roomId, userId, membership, event.eventId(), position);
         return new PersistResult(event.eventId(), position, false);
       });
@@ -117,7 +137,8 @@ final class EventPersister {
     }
   }
 
-  private Optional<List<PersistResult>> write(List<PersistRequest> requests, boolean allOrNothing) {
+  private Optional<List<PersistResult>> write(List<PersistRequest> requests, boolean allOrNothing,
+      boolean history) {
     String roomId = Objects.requireNonNull(requests.get(0).event().roomId(), "event has no room ID");
     // Encoded once, outside the transaction: a retry must not pay for it again.
     List<byte[]> json = new ArrayList<>(requests.size());
@@ -133,7 +154,7 @@ final class EventPersister {
     try {
       Optional<List<PersistResult>> results = tx.inTransaction(c -> {
         changes.clear();
-        return writeIn(c, roomId, requests, json, allocated, changes, allOrNothing);
+        return writeIn(c, roomId, requests, json, allocated, changes, allOrNothing, history);
       });
       committed = true;
       for (HeadChange change : changes) {
@@ -154,32 +175,39 @@ final class EventPersister {
   }
 
   private Optional<List<PersistResult>> writeIn(Connection c, String roomId, List<PersistRequest> requests,
-      List<byte[]> json, List<Long> allocated, List<HeadChange> changes, boolean allOrNothing) throws SQLException {
+      List<byte[]> json, List<Long> allocated, List<HeadChange> changes, boolean allOrNothing, boolean history)
+      throws SQLException {
     Long currentSnapshot = roomRow(c, roomId, requests.get(0).event().roomVersion()).currentSnapshot();
-    if (allOrNothing && anyStored(c, requests)) {
+    Set<String> upgrades = new HashSet<>(); // stored outliers that this write gives their state
+    if (allOrNothing && anyStored(c, requests, upgrades)) {
       return Optional.empty();
     }
     List<PersistResult> results = new ArrayList<>(requests.size());
     long[] position = new long[1];
+    // History: consecutive positions ending just below the lowest stored one, in the order given (oldest first).
+    long[] nextHistory = history ? new long[] {lowestPosition(c) - requests.size()} : null;
     for (int i = 0; i < requests.size(); i++) {
       PersistRequest request = requests.get(i);
       if (!allOrNothing) {
-        Optional<PersistResult> stored = alreadyStored(c, request);
+        Optional<PersistResult> stored = alreadyStored(c, request, upgrades);
         if (stored.isPresent()) {
           results.add(stored.get());
           continue;
         }
       }
       // Each write returns the room's current snapshot after it, which the next event of the batch starts from.
-      currentSnapshot = writeOne(c, request, json.get(i), currentSnapshot, allocated, changes, position);
+      currentSnapshot = writeOne(c, request, json.get(i), currentSnapshot, allocated, changes, position,
+          upgrades.contains(request.event().eventId()), nextHistory);
       results.add(new PersistResult(request.event().eventId(), position[0], false));
     }
     return Optional.of(results);
   }
 
-  // Writes one new event; returns rooms.current_snapshot_id after it and sets position[0] to its stream position.
+  // Writes one new event, or gives a stored outlier its state (upgrade: the row and its edges exist); returns
+  // rooms.current_snapshot_id after it and sets position[0] to its stream position.
   private Long writeOne(Connection c, PersistRequest request, byte[] json, Long currentSnapshot,
-      List<Long> allocated, List<HeadChange> changes, long[] positionOut) throws SQLException {
+      List<Long> allocated, List<HeadChange> changes, long[] positionOut, boolean upgrade, long[] nextHistory)
+      throws SQLException {
     Pdu event = request.event();
     String roomId = event.roomId();
     Long before = null;
@@ -196,11 +224,17 @@ final class EventPersister {
       }
     }
     long position = 0;
-    if (!request.status().outlier()) {
+    if (!request.status().outlier() && nextHistory != null) {
+      position = nextHistory[0]++;
+    } else if (!request.status().outlier()) {
       position = positions.allocate();
       allocated.add(position);
     }
-    EventRows.insert(c, event, json, request.status(), position, before, after);
+    if (upgrade) {
+      EventRows.upgradeOutlier(c, event.eventId(), request.status(), position, before, after);
+    } else {
+      EventRows.insert(c, event, json, request.status(), position, before, after, request.txn().orElse(null));
+    }
     List<String> removed = List.of();
     String added = null;
     boolean touched = request.status().visibleToClients();
@@ -241,10 +275,11 @@ final class EventPersister {
     return null;
   }
 
-  // Committed events' references come from the cache; an event written earlier in this batch from the database.
+  // Committed events' references come from the cache; an event written earlier in this batch from the database, and
+  // so does a cached outlier, which this batch may have upgraded.
   private Optional<EventRows.StateRefs> stateRefs(Connection c, String eventId) throws SQLException {
     Optional<EventRows.StateRefs> cached = heads.refs(eventId);
-    return cached.isPresent() ? cached : EventRows.stateRefs(c, eventId);
+    return cached.isPresent() && !cached.get().outlier() ? cached : EventRows.stateRefs(c, eventId);
   }
 
   // Returns rooms.current_snapshot_id after the update.
@@ -284,8 +319,11 @@ final class EventPersister {
     return newSnapshot;
   }
 
-  // persist's idempotence: an event ID or client transaction ID that is already stored writes nothing.
-  private static Optional<PersistResult> alreadyStored(Connection c, PersistRequest request) throws SQLException {
+  // persist's idempotence: an event ID or client transaction ID that is already stored writes nothing. Except an
+  // outlier (stored for an auth chain or a state gap) now persisted with its state: it is not stored as such, and
+  // its ID goes into upgrades, so that the write turns it into a timeline event as Synapse does.
+  private static Optional<PersistResult> alreadyStored(Connection c, PersistRequest request, Set<String> upgrades)
+      throws SQLException {
     if (request.txn().isPresent()) {
       Optional<String> earlier = ClientTransactionRows.eventId(c, request.txn().get());
       if (earlier.isPresent()) {
@@ -294,22 +332,36 @@ final class EventPersister {
       }
     }
     Optional<Long> stored = EventRows.streamPosition(c, request.event().eventId());
-    // TODO(#3): an outlier persisted again with state should be de-outliered, as Synapse does.
+    // Position 0 is an outlier's (the only events without one); the second read happens for those alone.
+    if (stored.isPresent() && stored.get() == 0 && !request.status().outlier()
+        && EventRows.stateRefs(c, request.event().eventId()).map(EventRows.StateRefs::outlier).orElse(false)) {
+      upgrades.add(request.event().eventId());
+      return Optional.empty();
+    }
     return stored.map(position -> new PersistResult(request.event().eventId(), position, true));
   }
 
   // For persistAll: is any event or transaction ID of the batch already stored, or used twice within it?
-  private static boolean anyStored(Connection c, List<PersistRequest> requests) throws SQLException {
+  private static boolean anyStored(Connection c, List<PersistRequest> requests, Set<String> upgrades)
+      throws SQLException {
     Set<String> eventIds = new HashSet<>();
     Set<TxnKey> txns = new HashSet<>();
     for (PersistRequest request : requests) {
       if (!eventIds.add(request.event().eventId())
           || (request.txn().isPresent() && !txns.add(request.txn().get()))
-          || alreadyStored(c, request).isPresent()) {
+          || alreadyStored(c, request, upgrades).isPresent()) {
         return true;
       }
     }
     return false;
+  }
+
+  // The lowest stream position stored, or 0 if none is below 0: history goes below it.
+  private static long lowestPosition(Connection c) throws SQLException {
+    try (PreparedStatement ps = c.prepareStatement("SELECT MIN(stream_ordering) FROM events");
+        ResultSet rs = ps.executeQuery()) {
+      return rs.next() ? Math.min(0, rs.getLong(1)) : 0;
+    }
   }
 
   /** The row of a room: its current snapshot (null for the empty state of a new room). */

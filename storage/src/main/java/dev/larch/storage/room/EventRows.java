@@ -7,6 +7,7 @@ import dev.larch.core.json.ReceivedJson;
 import dev.larch.core.room.EventStatus;
 import dev.larch.core.room.RoomVersion;
 import dev.larch.core.room.StoredEvent;
+import dev.larch.core.room.TxnKey;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -20,7 +21,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
-/** The {@code events}, {@code event_edges} and {@code event_auth_edges} tables: writes and row mapping. */
+/** The {@code events} and {@code event_children} tables: writes and row mapping. */
 final class EventRows {
   /** The columns {@link #map} reads, in order. */
   static final String COLUMNS =
@@ -37,6 +38,7 @@ final class EventRows {
   /** An event's snapshot columns, or empty if the event is not stored. */
   record StateRefs(boolean outlier, Long before, Long after) {}
 
+  /** Inserts an event and its prev-event edges; {@code txn} is the client transaction that sent it, or null. */
   static void insert(
       Connection c,
       Pdu event,
@@ -44,14 +46,15 @@ final class EventRows {
       EventStatus status,
       long streamPosition,
       Long stateBefore,
-      Long stateAfter)
+      Long stateAfter,
+      TxnKey txn)
       throws SQLException {
     try (PreparedStatement ps =
         c.prepareStatement(
             "INSERT INTO events (event_id, room_id, room_version, event_type, state_key, sender, membership,"
                 + " redacts, depth, stream_ordering, origin_server_ts, outlier, soft_failed, rejected_reason,"
-                + " state_before_snapshot_id, state_after_snapshot_id, json)"
-                + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
+                + " state_before_snapshot_id, state_after_snapshot_id, json, txn_device_id, txn_id)"
+                + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
       ps.setString(1, event.eventId());
       ps.setString(2, event.roomId());
       ps.setString(3, event.roomVersion().identifier());
@@ -69,27 +72,44 @@ final class EventRows {
       setLongOrNull(ps, 15, stateBefore);
       setLongOrNull(ps, 16, stateAfter);
       ps.setBytes(17, json);
+      ps.setString(18, txn == null ? null : txn.deviceId());
+      ps.setString(19, txn == null ? null : txn.txnId());
       ps.executeUpdate();
     }
-    insertEdges(c, "INSERT INTO event_edges (event_id, prev_event_id, room_id) VALUES (?, ?, ?)", event,
-        event.prevEventIds(), true);
-    insertEdges(c, "INSERT INTO event_auth_edges (event_id, auth_event_id) VALUES (?, ?)", event,
-        event.authEventIds(), false);
+    insertEdges(c, event);
   }
 
-  private static void insertEdges(Connection c, String sql, Pdu event, List<String> targets, boolean withRoom)
-      throws SQLException {
-    if (targets.isEmpty()) {
+  /**
+   * Gives a stored outlier its place in the room, as {@link #insert} would have with these arguments; its edges were
+   * written with it. Does nothing to an event that is not an outlier.
+   */
+  static void upgradeOutlier(Connection c, String eventId, EventStatus status, long streamPosition,
+      Long stateBefore, Long stateAfter) throws SQLException {
+    try (PreparedStatement ps = c.prepareStatement("UPDATE events SET outlier = FALSE, stream_ordering = ?,"
+        + " soft_failed = ?, rejected_reason = ?, state_before_snapshot_id = ?, state_after_snapshot_id = ?"
+        + " WHERE event_id = ? AND outlier = TRUE")) {
+      ps.setLong(1, streamPosition);
+      ps.setBoolean(2, status.softFailed());
+      ps.setString(3, status.rejectedReason());
+      setLongOrNull(ps, 4, stateBefore);
+      setLongOrNull(ps, 5, stateAfter);
+      ps.setString(6, eventId);
+      ps.executeUpdate();
+    }
+  }
+
+  // One event_children row per distinct prev event (V014); auth_events are read from the stored JSON.
+  private static void insertEdges(Connection c, Pdu event) throws SQLException {
+    List<String> parents = event.prevEventIds();
+    if (parents.isEmpty()) {
       return;
     }
-    try (PreparedStatement ps = c.prepareStatement(sql)) {
+    try (PreparedStatement ps =
+        c.prepareStatement("INSERT INTO event_children (prev_event_id, event_id) VALUES (?, ?)")) {
       // A malformed event may list the same ID twice; the edge exists once.
-      for (String target : new LinkedHashSet<>(targets)) {
-        ps.setString(1, event.eventId());
-        ps.setString(2, target);
-        if (withRoom) {
-          ps.setString(3, event.roomId());
-        }
+      for (String parent : new LinkedHashSet<>(parents)) {
+        ps.setString(1, parent);
+        ps.setString(2, event.eventId());
         ps.addBatch();
       }
       ps.executeBatch();

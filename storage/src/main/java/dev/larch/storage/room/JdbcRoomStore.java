@@ -66,6 +66,11 @@ public final class JdbcRoomStore implements RoomStore {
   }
 
   @Override
+  public List<PersistResult> persistHistory(List<PersistRequest> requests) {
+    return persister.persistHistory(requests);
+  }
+
+  @Override
   public PersistResult persistOutOfBandMembership(Pdu event) {
     return persister.persistOutOfBand(event);
   }

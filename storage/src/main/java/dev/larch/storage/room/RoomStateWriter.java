@@ -50,7 +50,7 @@ final class RoomStateWriter {
     boolean hasChild;
     try (PreparedStatement ps =
         c.prepareStatement(
-            "SELECT 1 FROM event_edges ed JOIN events ev ON ev.event_id = ed.event_id"
+            "SELECT 1 FROM event_children ed JOIN events ev ON ev.event_id = ed.event_id"
                 + " WHERE ed.prev_event_id = ? AND ev.outlier = FALSE AND ev.soft_failed = FALSE"
                 + " AND ev.rejected_reason IS NULL LIMIT 1")) {
       ps.setString(1, eventId);

@@ -200,8 +200,11 @@ public final class InboundPdus {
   // events: their gaps are bridged with state, never by walking further back.
   private Outcome handle(RoomBatch batch, String origin, Pdu received, IncomingEventChecks.Verified verified,
       boolean fetchMissing) {
-    if (batch.known(received.eventId())) {
-      return outcomeOf(batch.status(received.eventId()).orElseThrow());
+    // A known outlier (kept for an auth chain or a state gap) goes through the pipeline again: judged with its state,
+    // the store turns it into a timeline event.
+    Optional<EventStatus> known = batch.status(received.eventId());
+    if (known.isPresent() && !known.get().outlier()) {
+      return outcomeOf(known.get());
     }
     IncomingEventChecks.Verified signatures =
         verified != null ? verified : checks.verifySignaturesAndHash(received);

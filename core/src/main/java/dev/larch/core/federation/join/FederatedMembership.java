@@ -15,6 +15,7 @@ import dev.larch.core.id.ServerName;
 import dev.larch.core.id.UserId;
 import dev.larch.core.membership.RemoteMembership;
 import dev.larch.core.room.EventSender;
+import dev.larch.core.room.RemoteHistory;
 import dev.larch.core.room.RoomStore;
 import dev.larch.core.room.StoredEvent;
 import java.util.ArrayList;
@@ -40,6 +41,7 @@ public final class FederatedMembership implements RemoteMembership {
   private final RemoteJoin joins;
   private final OutsiderMembership outsider;
   private final RemoteInvite invites;
+  private final OnDemandBackfill history;
 
   /**
    * @param sender the local event sender, for its builder (clock, IDs, authorization) and room locks
@@ -54,10 +56,16 @@ public final class FederatedMembership implements RemoteMembership {
     this.client = client;
     RoomWriter writer = new RoomWriter(store, listeners);
     ReceivedEvents received = new ReceivedEvents(keys);
-    this.joins = new RemoteJoin(writer, sender.locks(), sender.builder(), signer, client, received,
-        new HistoryBackfill(store, client, received));
+    HistoryBackfill backfill = new HistoryBackfill(store, client, received);
+    this.joins = new RemoteJoin(writer, sender.locks(), sender.builder(), signer, client, received, backfill);
+    this.history = new OnDemandBackfill(store, sender.locks(), backfill, serverName);
     this.outsider = new OutsiderMembership(writer, sender.builder(), signer, client, wakeUser);
     this.invites = new RemoteInvite(writer, sender.locks(), sender.builder(), signer, client, received);
+  }
+
+  /** Older history of the rooms this server is in, fetched from their other servers when clients page back. */
+  public RemoteHistory history() {
+    return history;
   }
 
   @Override

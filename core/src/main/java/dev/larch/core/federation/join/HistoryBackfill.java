@@ -115,9 +115,9 @@ final class HistoryBackfill {
     for (JsonNode node : json) {
       try {
         Pdu pdu = ReceivedEvents.parse(version, roomId, node);
-        // Stored already: in the timeline, or an outlier the store cannot give state to later (its descendants then
-        // start from state_ids instead).
-        if (store.event(pdu.eventId()).isEmpty()) {
+        // Stored in the timeline already. A stored outlier (e.g. the join's state) stays in: persisted with its
+        // state, the store upgrades it, and the history reaches back past it.
+        if (store.event(pdu.eventId()).map(e -> e.status().outlier()).orElse(true)) {
           parsed.add(pdu);
         }
       } catch (ReceivedEvents.BadEvent e) {

@@ -128,7 +128,8 @@ final class RemoteJoin {
       }
     }
     for (PersistRequest request : history.events()) {
-      if (writer.store().event(request.event().eventId()).isEmpty()) {
+      // A stored outlier in the history is persisted again: the store gives it its state (later history needs it).
+      if (writer.store().event(request.event().eventId()).map(e -> e.status().outlier()).orElse(true)) {
         requests.add(request);
       }
     }

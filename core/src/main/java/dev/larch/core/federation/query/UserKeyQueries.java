@@ -12,6 +12,7 @@ import dev.larch.core.keys.CrossSigningKeyType;
 import dev.larch.core.keys.CrossSigningKeys;
 import dev.larch.core.keys.DeviceKeyStore;
 import dev.larch.core.keys.DeviceListStore;
+import dev.larch.core.keys.KeyService;
 import dev.larch.core.keys.KeySignature;
 import dev.larch.core.user.AccountStore;
 import dev.larch.core.user.Device;
@@ -54,7 +55,9 @@ public final class UserKeyQueries {
     }
     ObjectNode out = JsonMapper.shared().createObjectNode();
     out.put("user_id", userId);
-    out.put("stream_id", deviceLists.latestPosition());
+    // This user's own position, as the m.device_list_update EDUs carry it, so a remote server can tell whether its
+    // cached list is current (the whole stream's latest position moves with every other user's changes too).
+    out.put("stream_id", KeyService.deviceListStreamId(deviceLists, userId));
     ArrayNode devices = out.putArray("devices");
     Map<String, ObjectNode> stored = keys.deviceKeys(userId);
     List<KeySignature> signatures = keys.signatures(userId);

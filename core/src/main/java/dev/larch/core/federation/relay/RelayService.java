@@ -8,6 +8,8 @@ import dev.larch.core.error.MatrixException;
 import dev.larch.core.id.UserId;
 import dev.larch.core.json.ReceivedJson;
 import java.util.Optional;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The relay side: holds transactions for servers that are away and hands each to its addressee only.
@@ -21,6 +23,8 @@ public final class RelayService {
   /** At most this many PDUs and EDUs in a relayed transaction, as in {@code /send}. */
   static final int MAX_PDUS = 50;
   static final int MAX_EDUS = 100;
+
+  private static final Logger log = LoggerFactory.getLogger(RelayService.class);
 
   private final RelayStore store;
   private final RelaySettings settings;
@@ -48,7 +52,9 @@ public final class RelayService {
         || usage.bytes() + body.length > settings.maxBytesPerDestination()) {
       throw new MatrixException(ErrorCode.LIMIT_EXCEEDED, "This relay holds as much as it will for " + destination);
     }
-    store.add(new RelayedTransaction(0, destination, origin, txnId, body, uri, authorization));
+    long entry = store.add(new RelayedTransaction(0, destination, origin, txnId, body, uri, authorization));
+    log.info("relay holds a transaction destination={} origin={} txn={} entry={} bytes={}", destination, origin,
+        txnId, entry, body.length);
   }
 
   /**
@@ -67,8 +73,9 @@ public final class RelayService {
     if (entry == null || !entry.canConvertToLong() || !entry.isIntegralNumber() || entry.longValue() < 0) {
       throw MatrixException.badJson("entry_id must be a non-negative integer");
     }
-    if (entry.longValue() > 0) {
-      store.delete(destination, entry.longValue());
+    if (entry.longValue() > 0 && store.delete(destination, entry.longValue())) {
+      log.info("relayed transaction collected by its addressee destination={} entry={}", destination,
+          entry.longValue());
     }
     ObjectNode response = JsonNodeFactory.instance.objectNode();
     Optional<RelayedTransaction> next = store.oldest(destination);

@@ -162,6 +162,7 @@ final class DestinationQueue {
     try {
       JsonNode response = sender.client.request(destination, "PUT", FederationSender.SEND_PATH + txn.id(),
           txn.body());
+      sender.answered(destination);
       logPduErrors(txn, response);
       delivered(txn);
       synchronized (this) {
@@ -172,11 +173,15 @@ final class DestinationQueue {
       return Outcome.SENT;
     } catch (RemoteServerException e) {
       if (e.retryable()) {
+        if (sender.failedAndRelayable(destination)) {
+          return relay(txn, e);
+        }
         Outcome outcome = retry();
         log.info("transaction failed, retrying in {} ms destination={} txn={}: {}", retryDelayMillis,
             destination, txn.id(), e.getMessage());
         return outcome;
       }
+      sender.answered(destination);
       log.warn("transaction refused, dropping it destination={} txn={} pdus={} edus={}: {}", destination, txn.id(),
           txn.pdus(), txn.edus(), e.getMessage());
       try {
@@ -191,6 +196,36 @@ final class DestinationQueue {
       log.error("transaction failed on our side destination={} txn={}", destination, txn.id(), e);
       return retry();
     }
+  }
+
+  /**
+   * The destination is taken to be offline: hands the transaction to the relays; delivered if any took it, else the
+   * backoff goes on.
+   */
+  private Outcome relay(Transaction txn, RemoteServerException direct) {
+    List<String> took;
+    try {
+      took = sender.relays.handOver(destination, txn.id(), txn.body());
+    } catch (RuntimeException e) {
+      log.error("handing a transaction to relays failed on our side destination={} txn={}", destination, txn.id(), e);
+      return retry();
+    }
+    if (took.isEmpty()) {
+      Outcome outcome = retry();
+      log.info("transaction failed and no relay took it, retrying in {} ms destination={} txn={}: {}",
+          retryDelayMillis, destination, txn.id(), direct.getMessage());
+      return outcome;
+    }
+    try {
+      delivered(txn);
+    } catch (RuntimeException storage) {
+      // Handed over but still queued: the retry sends the same ID, which the relays and the addressee drop.
+      log.error("cannot delete a relayed transaction destination={}", destination, storage);
+      return retry();
+    }
+    log.info("destination offline, transaction handed to relay destination={} relays={} txn={} pdus={} edus={}",
+        destination, String.join(",", took), txn.id(), txn.pdus(), txn.edus());
+    return Outcome.SENT;
   }
 
   /** Deletes the transaction's rows and forgets it. */

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.larch.core.event.Pdu;
 import dev.larch.core.event.RoomEventListener;
 import dev.larch.core.federation.FederationClient;
+import dev.larch.core.federation.relay.RelayHandOver;
 import dev.larch.core.id.UserId;
 import dev.larch.core.room.Membership;
 import dev.larch.core.room.RoomStore;
@@ -57,6 +58,15 @@ import org.slf4j.LoggerFactory;
  *       drops that transaction with a log line. Per-PDU errors in a 200 answer are logged, never retried.
  *       {@link #wake} retries a waiting destination at once (a signed request from it arrived, or the overlay
  *       sees the peer again).
+ *   <li><b>Relays.</b> A P2P destination that failed {@link SendSettings#relayAfterFailures} attempts in a row
+ *       (2, Dendrite's "assumed offline") is still tried directly first each time; when that fails too and this
+ *       server trusts relays ({@link RelayHandOver}), the same transaction (same ID and body) goes to every relay
+ *       with {@code send_relay}, and any relay taking it counts as delivered: its rows are deleted and the next
+ *       transaction follows at once, so a relay receives them in queue order and the addressee collects them in
+ *       that order. If no relay takes it, the backoff goes on as above. The count of failures in a row is kept per
+ *       destination while the sender runs (also when its queue is idle), and reset by an answer from it. If the
+ *       destination comes back before collecting, later transactions reach it directly first; it then fetches what
+ *       it lacks from their {@code prev_events} as for any gap, and what it collects later is a repeat it drops.
  *   <li><b>Threads.</b> Everything runs through the {@link SendScheduler}: one task per destination with work
  *       and none for idle destinations, whose queue object is dropped once its queue is empty.
  * </ol>
@@ -84,7 +94,10 @@ public final class FederationSender implements RoomEventListener, AutoCloseable 
   final Clock clock;
   final Random random;
   final SendSettings settings;
+  final RelayHandOver relays;
   final Map<String, DestinationQueue> queues = new ConcurrentHashMap<>();
+  // Failed attempts in a row, per destination that could be relayed to; an answer from it removes its entry.
+  private final Map<String, Integer> failuresInARow = new ConcurrentHashMap<>();
 
   private final EventStreamReader stream;
   private final String txnPrefix;
@@ -107,6 +120,13 @@ public final class FederationSender implements RoomEventListener, AutoCloseable 
    */
   public FederationSender(String serverName, RoomStore rooms, EventStreamReader stream, FederationQueueStore store,
       FederationClient client, SendScheduler scheduler, Clock clock, Random random, SendSettings settings) {
+    this(serverName, rooms, stream, store, client, scheduler, clock, random, settings, RelayHandOver.NONE);
+  }
+
+  /** @param relays where transactions for P2P destinations that are offline go ({@link RelayHandOver#NONE}: nowhere) */
+  public FederationSender(String serverName, RoomStore rooms, EventStreamReader stream, FederationQueueStore store,
+      FederationClient client, SendScheduler scheduler, Clock clock, Random random, SendSettings settings,
+      RelayHandOver relays) {
     this.serverName = Objects.requireNonNull(serverName, "serverName");
     this.rooms = Objects.requireNonNull(rooms, "rooms");
     this.stream = Objects.requireNonNull(stream, "stream");
@@ -116,6 +136,7 @@ public final class FederationSender implements RoomEventListener, AutoCloseable 
     this.clock = Objects.requireNonNull(clock, "clock");
     this.random = Objects.requireNonNull(random, "random");
     this.settings = Objects.requireNonNull(settings, "settings");
+    this.relays = Objects.requireNonNull(relays, "relays");
     this.txnPrefix = Long.toString(clock.millis(), 36) + ".";
   }
 
@@ -246,6 +267,22 @@ public final class FederationSender implements RoomEventListener, AutoCloseable 
         }
       }
     }
+  }
+
+  /**
+   * Counts a failed attempt to reach {@code destination}; true if it is now taken to be offline and its transaction
+   * may go to a relay instead.
+   */
+  boolean failedAndRelayable(String destination) {
+    if (!relays.canRelay(destination)) {
+      return false;
+    }
+    return failuresInARow.merge(destination, 1, Integer::sum) >= settings.relayAfterFailures();
+  }
+
+  /** {@code destination} answered (a 200, or a refusal): it is online. */
+  void answered(String destination) {
+    failuresInARow.remove(destination);
   }
 
   /** The next transaction ID: this sender's start time, then a counter. */

@@ -8,9 +8,11 @@ package dev.larch.core.federation.send;
  * @param maxPdus PDUs per transaction (the spec's limit is 50)
  * @param maxEdus EDUs per transaction (the spec's limit is 100)
  * @param eventPage events read from the stream per queueing step
+ * @param relayAfterFailures after this many failed attempts in a row, a P2P destination is taken to be offline and
+ *     its transactions go to the trusted relays, if there are any (Dendrite's "assumed offline" after 2)
  */
-public record SendSettings(
-    long initialBackoffMillis, long maxBackoffMillis, int maxPdus, int maxEdus, int eventPage) {
+public record SendSettings(long initialBackoffMillis, long maxBackoffMillis, int maxPdus, int maxEdus, int eventPage,
+    int relayAfterFailures) {
   /** Spec: server-server API, "Transactions": "at most 50 PDUs and 100 EDUs". */
   public static final int SPEC_MAX_PDUS = 50;
 
@@ -23,15 +25,18 @@ public record SendSettings(
     if (maxPdus < 1 || maxPdus > SPEC_MAX_PDUS || maxEdus < 1 || maxEdus > SPEC_MAX_EDUS || eventPage < 1) {
       throw new IllegalArgumentException("transaction limits must be within the spec's (50 PDUs, 100 EDUs)");
     }
+    if (relayAfterFailures < 1) {
+      throw new IllegalArgumentException("a destination is offline after one failure at the earliest");
+    }
   }
 
-  /** Starts at 5 s, doubles up to one hour, full transactions. */
+  /** Starts at 5 s, doubles up to one hour, full transactions, relays after 2 failures in a row. */
   public static SendSettings defaults() {
-    return new SendSettings(5_000, 3_600_000, SPEC_MAX_PDUS, SPEC_MAX_EDUS, 500);
+    return new SendSettings(5_000, 3_600_000, SPEC_MAX_PDUS, SPEC_MAX_EDUS, 500, 2);
   }
 
   /** These settings with the backoff from {@code initialMillis} up to {@code maxMillis}. */
   public SendSettings withBackoff(long initialMillis, long maxMillis) {
-    return new SendSettings(initialMillis, maxMillis, maxPdus, maxEdus, eventPage);
+    return new SendSettings(initialMillis, maxMillis, maxPdus, maxEdus, eventPage, relayAfterFailures);
   }
 }

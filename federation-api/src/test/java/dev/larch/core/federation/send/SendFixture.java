@@ -8,6 +8,7 @@ import dev.larch.core.event.Pdu;
 import dev.larch.core.federation.edu.FederationEduReceiver;
 import dev.larch.core.federation.edu.OutboundEdus;
 import dev.larch.core.federation.edu.RemoteKeyCache;
+import dev.larch.core.federation.relay.RelayHandOver;
 import dev.larch.core.json.JsonMapper;
 import dev.larch.core.keys.KeyService;
 import dev.larch.core.membership.MembershipService;
@@ -65,6 +66,7 @@ public final class SendFixture implements AutoCloseable {
   private final String url;
   private final SendSettings settings;
   private final SendScheduler threads;
+  private final List<String> relays;
   private final AtomicInteger counter = new AtomicInteger();
 
   public Database database;
@@ -90,6 +92,13 @@ public final class SendFixture implements AutoCloseable {
 
   /** With the sender on {@code threads} (real worker threads) instead of the manual scheduler. */
   public SendFixture(TestDatabase kind, Path tempDir, SendSettings settings, SendScheduler threads) {
+    this(kind, tempDir, settings, threads, List.of());
+  }
+
+  /** With these trusted relays, to which transactions for offline P2P destinations go. */
+  public SendFixture(TestDatabase kind, Path tempDir, SendSettings settings, SendScheduler threads,
+      List<String> relays) {
+    this.relays = List.copyOf(relays);
     this.kind = kind;
     this.url = kind.createUrl(tempDir);
     this.settings = settings;
@@ -106,7 +115,8 @@ public final class SendFixture implements AutoCloseable {
     rooms = new CachingRoomStore(new JdbcRoomStore(database), 1_000);
     queue = new JdbcFederationQueueStore(database);
     sender = new FederationSender(SERVER, rooms, new JdbcEventStreamReader(database), queue, client,
-        threads != null ? threads : scheduler, scheduler.clock, new Random(1), settings);
+        threads != null ? threads : scheduler, scheduler.clock, new Random(1), settings,
+        new RelayHandOver(SERVER, client, relays));
     EventSigner signer = new EventSigner(SERVER, "ed25519:test", SigningKey.fromSeed(new byte[32]));
     EventSender events = new EventSender(rooms, new EventBuilder(signer, scheduler.clock, new Random(7)),
         new RoomLocks(), List.of(sender));
