@@ -16,7 +16,7 @@ shift
   exit 1
 }
 # The launcher's defaults (./larch), unless JAVA_OPTS replaces them.
-DEFAULT_JAVA_OPTS="-Xms16m -Xmx256m -XX:+UseSerialGC -XX:MinHeapFreeRatio=10 -XX:MaxHeapFreeRatio=20"
+DEFAULT_JAVA_OPTS="-XX:+IgnoreUnrecognizedVMOptions -Xms16m -Xmx256m -XX:+UseSerialGC -XX:-ShrinkHeapInSteps -XX:TrimNativeHeapInterval=10000"
 DEFAULT_JAVA_OPTS+=" -Djdk.nio.maxCachedBufferSize=65536"
 # shellcheck disable=SC2086 # JAVA_OPTS is a list of options
 exec java ${JAVA_OPTS:-$DEFAULT_JAVA_OPTS} \

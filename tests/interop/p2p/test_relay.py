@@ -135,8 +135,15 @@ def test_relay_b_offline_c_gets_messages_through_b(relay_line, loop):
         f"carol has the {len(missed)} messages sent while C was offline, once each, within {CATCHUP_TIMEOUT_S:.0f} s "
         f"of C's restart; got {got}")
 
-    c_log = line.c.log_since(c_mark)
-    collected = re.findall(rf"collected relayed transactions relay={line.b.server_name} count=(\d+)", c_log)
+    # The collector logs after it has handed the transactions on, so carol can see the messages a moment before the
+    # line is written: give the log a few seconds.
+    log_deadline = time.monotonic() + 5
+    while True:
+        c_log = line.c.log_since(c_mark)
+        collected = re.findall(rf"collected relayed transactions relay={line.b.server_name} count=(\d+)", c_log)
+        if sum(int(n) for n in collected) >= txns or time.monotonic() > log_deadline:
+            break
+        time.sleep(0.2)
     assert sum(int(n) for n in collected) >= txns, (
         f"C's log shows it collected A's {txns} transaction(s) from B: {collected}")
     assert "bad sender signature" not in c_log, "C proved A's signature on each relayed transaction"

@@ -8,12 +8,10 @@ import dev.larch.core.directory.RemotePublicRooms;
 import dev.larch.core.directory.RoomDirectoryService;
 import dev.larch.core.directory.UserDirectoryService;
 import dev.larch.core.push.NotificationCounter;
-import dev.larch.core.push.NotificationRecorder;
 import dev.larch.core.push.NotificationService;
 import dev.larch.core.push.PushRuleService;
 import dev.larch.core.push.PusherService;
 import dev.larch.storage.directory.JdbcRoomDirectoryStore;
-import dev.larch.storage.push.JdbcNotificationStore;
 import dev.larch.storage.push.JdbcPusherStore;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -100,6 +98,8 @@ public final class WiredClientApi implements AutoCloseable {
   public final RoomService rooms;
   public final MembershipService memberships;
   public final SyncNotifier notifier = new SyncNotifier();
+  /** A {@code GET /notifications} service over this server's rooms and rules, evaluating at most N events a room. */
+  public final java.util.function.IntFunction<NotificationService> notificationsScanning;
   private final Vertx vertx;
   private final ExecutorService executor = Executors.newFixedThreadPool(4);
   private final String base;
@@ -119,11 +119,8 @@ public final class WiredClientApi implements AutoCloseable {
     JdbcAccountDataStore accountDataStore = new JdbcAccountDataStore(database);
     AccountDataService accountData = new AccountDataService(accountDataStore, notifier);
     PushRuleService pushRules = new PushRuleService(accountData);
-    // Before the sync notifier, as in Homeserver: a client that saw an event in /sync finds its notification.
-    NotificationRecorder recorder = new NotificationRecorder(roomStore, pushRules,
-        new JdbcNotificationStore(database), SERVER, clock, executor);
     EventSender sender = new EventSender(roomStore, new EventBuilder(signer, clock, new Random(7)), new RoomLocks(),
-        List.of(recorder, notifier));
+        List.of(notifier));
     JdbcRoomDirectoryStore directoryStore = new JdbcRoomDirectoryStore(database);
     JdbcAliasStore aliases = new JdbcAliasStore(database);
     JdbcProfileStore profiles = new JdbcProfileStore(database);
@@ -152,11 +149,17 @@ public final class WiredClientApi implements AutoCloseable {
         executor, new E2eeSync(keys, toDevice));
     SyncServices syncServices = new SyncServices(sync, new FilterService(new JdbcFilterStore(database)), typing,
         receipts, accountData, presence, new ClientEvents(roomStore, clock));
+    NotificationCounter counter = new NotificationCounter(roomStore, receipts, pushRules);
+    PushServices push = new PushServices(pushRules, new PusherService(new JdbcPusherStore(database)), counter,
+        new NotificationService(counter, pushRules, roomStore, new ClientEvents(roomStore, clock)));
+    // The same parts, for tests that want a NotificationService with a smaller scan per room.
+    notificationsScanning = scan -> new NotificationService(counter, pushRules, roomStore,
+        new ClientEvents(roomStore, clock), scan);
     ClientServices services = new ClientServices(ClientSettings.defaults(4), accounts, rooms,
         new RoomReadService(roomStore, visibility, new ClientEvents(roomStore, clock)), memberships,
         new ProfileService(profiles, accountStore, roomStore, sender),
         new AliasService(aliases, roomStore, visibility, SERVER), syncServices, null, e2ee,
-        pushServices(pushRules, roomStore, receipts, recorder, clock),
+        push,
         new DirectoryServices(
             new RoomDirectoryService(directoryStore, roomStore, RemotePublicRooms.NONE, SERVER),
             new UserDirectoryService(roomStore, directoryStore, profiles, RemoteProfiles.NONE, SERVER)));
@@ -164,14 +167,6 @@ public final class WiredClientApi implements AutoCloseable {
     HttpServer server = vertx.createHttpServer().requestHandler(new ClientApi(services).router(vertx))
         .listen(0, "127.0.0.1").toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
     base = "http://127.0.0.1:" + server.actualPort();
-  }
-
-  private PushServices pushServices(PushRuleService rules, RoomStore roomStore, ReceiptService receipts,
-      NotificationRecorder recorder, Clock clock) {
-    NotificationCounter counter = new NotificationCounter(roomStore, receipts, rules);
-    return new PushServices(rules, new PusherService(new JdbcPusherStore(database)), counter,
-        new NotificationService(new JdbcNotificationStore(database), recorder, counter, roomStore,
-            new ClientEvents(roomStore, clock)));
   }
 
   public Response call(String method, String path, String body, String token) throws IOException, InterruptedException {

@@ -115,12 +115,10 @@ import dev.larch.core.directory.RemotePublicRooms;
 import dev.larch.core.directory.RoomDirectoryService;
 import dev.larch.core.directory.UserDirectoryService;
 import dev.larch.core.push.NotificationCounter;
-import dev.larch.core.push.NotificationRecorder;
 import dev.larch.core.push.NotificationService;
 import dev.larch.core.push.PushRuleService;
 import dev.larch.core.push.PusherService;
 import dev.larch.storage.directory.JdbcRoomDirectoryStore;
-import dev.larch.storage.push.JdbcNotificationStore;
 import dev.larch.storage.push.JdbcPusherStore;
 import dev.larch.storage.room.CachingRoomStore;
 import dev.larch.storage.room.JdbcRoomStore;
@@ -149,8 +147,11 @@ import java.util.function.Supplier;
  * worker still using a connection) have stopped.
  */
 public final class Homeserver implements AutoCloseable {
-  /** Events kept in memory by the room store's cache: a few KB each parsed, so about 30 MB of heap when full. */
-  private static final long ROOM_EVENT_CACHE = 10_000;
+  /**
+   * Heap for the room store's event cache. The hot set of a personal node (each room's recent events and the state
+   * events auth checks read) fits in a few thousand events; more only kept a laptop's memory after a burst.
+   */
+  private static final long ROOM_EVENT_CACHE_BYTES = 12L << 20;
 
   /**
    * The fewest client API workers. Concurrent sends into one room wait on the room's lock without a database
@@ -247,15 +248,10 @@ public final class Homeserver implements AutoCloseable {
     // Rooms: events are built, signed and persisted by one EventSender, which tells these listeners.
     List<RoomEventListener> roomListeners = new ArrayList<>();
     SyncNotifier syncNotifier = new SyncNotifier();
-    RoomStore roomStore = new CachingRoomStore(new JdbcRoomStore(database), ROOM_EVENT_CACHE);
+    RoomStore roomStore = CachingRoomStore.withHeapBudget(new JdbcRoomStore(database), ROOM_EVENT_CACHE_BYTES);
     JdbcAccountDataStore accountDataStore = new JdbcAccountDataStore(database);
     AccountDataService accountData = new AccountDataService(accountDataStore, syncNotifier);
     PushRuleService pushRules = new PushRuleService(accountData);
-    // Queued for /notifications before the sync notifier wakes long-polls, so a client that saw an event in /sync
-    // finds its notification (GET /notifications waits for what was queued before it).
-    NotificationRecorder notificationRecorder = new NotificationRecorder(roomStore, pushRules,
-        new JdbcNotificationStore(database), serverName, clock, notificationExecutor());
-    roomListeners.add(notificationRecorder);
     roomListeners.add(syncNotifier);
     // The send queue hears our events after they committed, and queues them durably for the other servers.
     ExecutorSendScheduler sendThreads = null;
@@ -324,7 +320,7 @@ public final class Homeserver implements AutoCloseable {
     DirectoryServices directory = new DirectoryServices(roomDirectoryService, userDirectory);
     ClientServices clientServices = new ClientServices(clientSettings, accounts, rooms, roomReads, memberships,
         profiles, aliases, sync, media, e2ee,
-        pushServices(database, roomStore, sync, pushRules, notificationRecorder, clock), directory);
+        pushServices(database, roomStore, sync, pushRules, clock), directory);
     if (remote == null) {
       return new Wiring(clientServices, List.of(), null, null, null, null);
     }
@@ -357,25 +353,12 @@ public final class Homeserver implements AutoCloseable {
     return new Wiring(clientServices, routes, federationSender, sendThreads, relays, neighbourProfiles);
   }
 
-  /** Push rules (kept as account data), pushers, unread counts and recorded notifications. */
+  /** Push rules (kept as account data), pushers, unread counts and {@code /notifications}. */
   private static PushServices pushServices(Database database, RoomStore roomStore, SyncServices sync,
-      PushRuleService rules, NotificationRecorder recorder, Clock clock) {
+      PushRuleService rules, Clock clock) {
     NotificationCounter counter = new NotificationCounter(roomStore, sync.receipts(), rules);
     return new PushServices(rules, new PusherService(new JdbcPusherStore(database)), counter,
-        new NotificationService(new JdbcNotificationStore(database), recorder, counter, roomStore,
-            new ClientEvents(roomStore, clock)));
-  }
-
-  /** Where notifications are evaluated and stored, one batch at a time: a daemon thread that ends when idle. */
-  private static Executor notificationExecutor() {
-    ThreadPoolExecutor executor = new ThreadPoolExecutor(1, 1, 30, TimeUnit.SECONDS, new LinkedBlockingQueue<>(),
-        r -> {
-          Thread thread = new Thread(r, "larch-notifications");
-          thread.setDaemon(true);
-          return thread;
-        });
-    executor.allowCoreThreadTimeOut(true);
-    return executor;
+        new NotificationService(counter, rules, roomStore, new ClientEvents(roomStore, clock)));
   }
 
   /** Where downloads that waited for an upload finish (disk reads, thumbnails): daemon threads that end when idle. */

@@ -8,6 +8,8 @@ import dev.larch.federation.FederationServices;
 import dev.larch.server.config.HostPort;
 import dev.larch.server.config.LarchConfig;
 import dev.larch.server.identity.NodeIdentity;
+import dev.larch.server.idle.HeapCompaction;
+import dev.larch.server.idle.IdleCompaction;
 import dev.larch.server.federation.FederationListener;
 import dev.larch.server.federation.WellKnownServer;
 import dev.larch.server.p2p.OverlayService;
@@ -42,6 +44,7 @@ import org.slf4j.LoggerFactory;
 public final class LarchServer implements AutoCloseable {
   /** How often the overlay's state goes to the log (peers, root, routes, traffic). */
   private static final long STATUS_LOG_MS = 5 * 60_000;
+  private static final long IDLE_COMPACTION_MS = 5_000;
 
   private static final Logger log = LoggerFactory.getLogger(LarchServer.class);
   // Long enough for in-flight requests to finish, short enough that a service manager does not lose patience.
@@ -101,10 +104,12 @@ public final class LarchServer implements AutoCloseable {
         startP2pFederation(vertx, config, overlay, homeserver, federationRouter);
       }
       Optional<WellKnownServer> wellKnown = WellKnownServer.of(config.federation().wellKnownServerValue());
+      IdleCompaction idle = startIdleCompaction(vertx);
       HttpServer server =
           vertx
               .createHttpServer()
               .requestHandler(request -> {
+                idle.touch();
                 if (wellKnown.isEmpty() || !wellKnown.get().handle(request)) {
                   route(request, clientRouter, federationRouter);
                 }
@@ -283,6 +288,22 @@ public final class LarchServer implements AutoCloseable {
     // Last: no worker can still be using a connection once Vert.x has stopped.
     homeserver.close();
     log.info("stopped uptime_s={}", Duration.between(startedAt, Instant.now()).toSeconds());
+  }
+
+  /**
+   * A compacting collection once the client listener has been idle for {@value #IDLE_COMPACTION_MS} ms after
+   * requests, so the node's memory after a burst of traffic returns to about its size at start (bench/README,
+   * "Load", idle RSS).
+   */
+  private static IdleCompaction startIdleCompaction(Vertx vertx) {
+    HeapCompaction compaction = new HeapCompaction();
+    IdleCompaction idle = new IdleCompaction(System::nanoTime, IDLE_COMPACTION_MS,
+        () -> vertx.executeBlocking(() -> {
+          compaction.run();
+          return null;
+        }, false));
+    vertx.setPeriodic(1_000, id -> idle.tick());
+    return idle;
   }
 
   private static void route(HttpServerRequest request, Router clientRouter, Router federationRouter) {

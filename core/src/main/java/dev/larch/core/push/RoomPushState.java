@@ -16,7 +16,7 @@ import java.util.Map;
  *
  * <p>Spec: client-server API v1.11, "Conditions" ({@code room_member_count}, {@code sender_notification_permission},
  * {@code contains_display_name}). Shared by {@link NotificationCounter} (counts in {@code /sync}) and
- * {@link NotificationRecorder} ({@code /notifications}), so both judge an event alike.
+ * {@link NotificationService} ({@code /notifications}), so both judge an event alike.
  */
 final class RoomPushState {
   private final RoomStore rooms;

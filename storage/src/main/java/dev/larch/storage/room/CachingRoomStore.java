@@ -37,6 +37,8 @@ import java.util.concurrent.atomic.AtomicLong;
  */
 public final class CachingRoomStore implements RoomStore {
   private static final long CACHED_ROOM_VERSIONS = 10_000;
+  // Measured with a class histogram after a load run: 10,000 messages of ~0.9 KB canonical JSON held ~40 MB.
+  private static final int HEAP_BYTES_PER_JSON_BYTE = 4;
 
   private final RoomStore delegate;
   private final Cache<String, StoredEvent> events;
@@ -48,6 +50,26 @@ public final class CachingRoomStore implements RoomStore {
   public CachingRoomStore(RoomStore delegate, long maximumEvents) {
     this.delegate = delegate;
     this.events = Caffeine.newBuilder().maximumSize(maximumEvents).build();
+  }
+
+  private CachingRoomStore(RoomStore delegate, Cache<String, StoredEvent> events) {
+    this.delegate = delegate;
+    this.events = events;
+  }
+
+  /**
+   * Wraps {@code delegate}, keeping events up to about {@code maximumBytes} of heap: an event's parsed JSON tree
+   * and its canonical bytes take about {@value #HEAP_BYTES_PER_JSON_BYTE} times its canonical size.
+   */
+  public static CachingRoomStore withHeapBudget(RoomStore delegate, long maximumBytes) {
+    return new CachingRoomStore(delegate, Caffeine.newBuilder().maximumWeight(maximumBytes)
+        .<String, StoredEvent>weigher((id, event) -> heapBytes(event)).build());
+  }
+
+  /** What one event counts for against the heap budget of {@link #withHeapBudget}. */
+  public static int heapBytes(StoredEvent event) {
+    long estimate = (long) event.canonicalJson().length * HEAP_BYTES_PER_JSON_BYTE + 256;
+    return (int) Math.min(Integer.MAX_VALUE, estimate);
   }
 
   @Override
@@ -153,6 +175,11 @@ public final class CachingRoomStore implements RoomStore {
   /** Cache statistics for the status page: how many events are held now. */
   public long cachedEvents() {
     return events.estimatedSize();
+  }
+
+  /** Runs the cache's pending evictions now (they otherwise run a little later, on another thread). */
+  public void cleanUp() {
+    events.cleanUp();
   }
 
   @Override

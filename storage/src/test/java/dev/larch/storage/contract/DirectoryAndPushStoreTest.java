@@ -4,31 +4,26 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.larch.core.directory.RoomDirectoryStore;
 import dev.larch.core.event.Pdu;
 import dev.larch.core.event.StateKey;
 import dev.larch.core.json.JsonMapper;
-import dev.larch.core.push.Notification;
-import dev.larch.core.push.NotificationStore;
 import dev.larch.core.push.Pusher;
 import dev.larch.core.push.PusherStore;
 import dev.larch.core.room.PersistRequest;
 import dev.larch.core.room.StateBefore;
 import dev.larch.storage.directory.JdbcRoomDirectoryStore;
-import dev.larch.storage.push.JdbcNotificationStore;
 import dev.larch.storage.push.JdbcPusherStore;
 import dev.larch.storage.room.JdbcRoomStore;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedClass;
 import org.junit.jupiter.params.provider.EnumSource;
 
-/** The {@link RoomDirectoryStore}, {@link PusherStore} and {@link NotificationStore} contracts (V007). */
+/** The {@link RoomDirectoryStore} and {@link PusherStore} contracts (V007). */
 @ParameterizedClass(name = "{0}")
 @EnumSource(TestDatabase.class)
 class DirectoryAndPushStoreTest extends DatabaseTest {
@@ -109,36 +104,5 @@ class DirectoryAndPushStoreTest extends DatabaseTest {
     PusherStore reopened = new JdbcPusherStore(database);
     assertTrue(reopened.pushersOf(ALICE).isEmpty());
     assertEquals("https://b/1", reopened.pushersOf(BOB).get(0).data().path("url").asText());
-  }
-
-  private static Notification notification(String user, String eventId, long position, boolean highlight) {
-    ArrayNode actions = JsonMapper.shared().createArrayNode().add("notify");
-    if (highlight) {
-      actions.addObject().put("set_tweak", "highlight");
-    }
-    return new Notification(user, "!r:larch.test", eventId, position, 1000 + position, actions, highlight);
-  }
-
-  @Test
-  void notifications_pageNewestFirst_filterHighlights_ignoreDuplicates() {
-    NotificationStore store = new JdbcNotificationStore(database);
-    store.add(List.of(notification(ALICE, "$1", 1, false), notification(ALICE, "$2", 2, true),
-        notification(BOB, "$2", 2, false), notification(ALICE, "$3", 3, false)));
-    store.add(List.of(notification(ALICE, "$3", 3, true), notification(ALICE, "$5", 5, true)));
-    store.add(List.of());
-
-    List<Notification> first = store.page(ALICE, null, 2, false);
-    assertEquals(List.of("$5", "$3"), first.stream().map(Notification::eventId).toList());
-    assertFalse(first.get(1).highlight(), "a duplicate add keeps the first record");
-    assertEquals(1003, first.get(1).ts());
-    assertEquals("!r:larch.test", first.get(0).roomId());
-    assertEquals("highlight", first.get(0).actions().get(1).path("set_tweak").asText());
-    assertEquals(List.of("$2", "$1"),
-        store.page(ALICE, 3L, 10, false).stream().map(Notification::eventId).toList());
-    assertEquals(List.of("$5", "$2"),
-        store.page(ALICE, null, 10, true).stream().map(Notification::eventId).toList());
-    assertEquals(Set.of("$2"),
-        store.page(BOB, null, 10, false).stream().map(Notification::eventId).collect(Collectors.toSet()));
-    assertTrue(store.page(ALICE, 1L, 10, false).isEmpty());
   }
 }

@@ -317,6 +317,27 @@ class RoomStoreTest extends DatabaseTest {
   }
 
   @Test
+  void cachingStore_withHeapBudget_keepsAboutThatMuch() {
+    JdbcRoomStore jdbc = (JdbcRoomStore) store;
+    Pdu create = createRoom();
+    String prev = create.eventId();
+    List<String> ids = new ArrayList<>();
+    for (int i = 0; i < 20; i++) {
+      Pdu m = room.message(ALICE, "message " + i, List.of(prev), 2 + i);
+      persist(m, StateBefore.afterEvent(prev));
+      prev = m.eventId();
+      ids.add(prev);
+    }
+    long oneEvent = CachingRoomStore.heapBytes(jdbc.event(prev).orElseThrow());
+    CachingRoomStore caching = CachingRoomStore.withHeapBudget(jdbc, oneEvent * 5);
+    for (String id : ids) {
+      assertEquals(id, caching.event(id).orElseThrow().eventId(), "reads go through whatever is cached");
+    }
+    caching.cleanUp();
+    assertTrue(caching.cachedEvents() >= 1 && caching.cachedEvents() <= 6, "cached: " + caching.cachedEvents());
+  }
+
+  @Test
   void streamPosition_survivesReopen() {
     Pdu create = createRoom();
     long before = store.latestStreamPosition();

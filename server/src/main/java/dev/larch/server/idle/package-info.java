@@ -1,0 +1,2 @@
+/** Giving memory back to the machine when the node has nothing to do. */
+package dev.larch.server.idle;
