@@ -4,7 +4,6 @@ import dev.larch.overlay.identity.PublicKey;
 import dev.larch.overlay.session.SessionStream;
 import dev.larch.overlay.session.Sessions;
 import io.netty.buffer.ByteBuf;
-import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
@@ -25,6 +24,7 @@ import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.MultiMap;
 import io.vertx.core.buffer.Buffer;
+import io.vertx.core.internal.buffer.BufferInternal;
 import java.util.ArrayDeque;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -132,10 +132,12 @@ public final class OverlayHttpServer {
       for (Map.Entry<String, String> h : request.headers()) {
         headers.add(h.getKey(), h.getValue());
       }
-      byte[] body = new byte[request.content().readableBytes()];
-      request.content().getBytes(request.content().readerIndex(), body);
+      Buffer body = Buffer.buffer(request.content().readableBytes());
+      for (java.nio.ByteBuffer part : request.content().nioBuffers()) { // one copy out of the pooled chunks
+        ((BufferInternal) body).setBytes(body.length(), part.slice()); // Vert.x sizes by limit(): start at 0
+      }
       OverlayHttpRequest exchange = new OverlayHttpRequest(peer, request.method().name(), request.uri(), headers,
-          Buffer.buffer(body));
+          body);
       context.runOnContext(v -> {
         Future<OverlayHttpResponse> answer;
         try {
@@ -162,7 +164,7 @@ public final class OverlayHttpServer {
       if (!ctx.channel().isActive()) {
         return;
       }
-      ByteBuf content = Unpooled.wrappedBuffer(response.body().getBytes());
+      ByteBuf content = ((BufferInternal) response.body()).getByteBuf(); // a view of the handler's bytes, no copy
       FullHttpResponse out = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1,
           HttpResponseStatus.valueOf(response.status()), content);
       response.headers().forEach(h -> out.headers().add(h.getKey(), h.getValue()));

@@ -20,6 +20,7 @@ import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.ServerWebSocket;
 import io.vertx.core.http.WebSocketClient;
 import io.vertx.core.http.WebSocketConnectOptions;
+import io.vertx.core.internal.ContextInternal;
 import io.vertx.core.json.JsonObject;
 import io.vertx.core.net.NetClient;
 import io.vertx.core.net.NetClientOptions;
@@ -238,6 +239,13 @@ public final class OverlayNode {
       throw new IllegalArgumentException("overlay datagrams are capped at " + RouterState.MAX_ORIGINATED_PAYLOAD
           + " bytes, got " + payload.length);
     }
+    if (((ContextInternal) context).nettyEventLoop().inEventLoop()) {
+      // The sessions layer sends each QUIC packet from the node's own event loop (a raw Netty task, so not "on" the
+      // Vert.x context): route it now rather than as one Vert.x task and one more copy per 1.2 KB packet.
+      // RouterState.send copies the payload before this returns.
+      run(router.send(destination, payload, clock.getAsLong()));
+      return;
+    }
     byte[] copy = payload.clone();
     onContext(() -> run(router.send(destination, copy, clock.getAsLong())));
   }
@@ -310,7 +318,8 @@ public final class OverlayNode {
 
   /** Writes our handshake at once (Go does not wait either), then feeds whatever arrives into the link. */
   private void attach(PeerLink.Transport transport, String zone, PeerType type, boolean outbound) {
-    PeerLink link = new PeerLink(transport, zone, outbound, clock);
+    PeerLink link = new PeerLink(transport, zone, outbound, clock,
+        task -> ((ContextInternal) context).nettyEventLoop().execute(task));
     transport.write(Buffer.buffer(Handshake.build(key)));
     staticPeers.linked(transport.uri(), link);
     vertx.setTimer(HANDSHAKE_TIMEOUT_MS, id -> {
@@ -326,9 +335,8 @@ public final class OverlayNode {
     if (link.closed) {
       return;
     }
-    List<byte[]> frames = new ArrayList<>();
     try {
-      if (link.onBytes(data, frames)) {
+      link.onBytes(data, () -> {
         RouterState.PeerAdded added = router.addPeer(link.remote, type, link.zone, link.transport().uri(),
             clock.getAsLong());
         if (added.port() < 0) {
@@ -341,15 +349,14 @@ public final class OverlayNode {
         LOG.info("peer up port={} key={} uri={}", link.port, link.remote, link.transport().uri());
         emit(new PeerEvent(true, link.port, link.remote, type, link.zone, link.transport().uri(), null));
         run(added.actions());
-      }
-      for (byte[] bytes : frames) {
-        Frame frame = FrameCodec.decode(bytes);
-        link.counters[frame.type() == Frame.TYPE_TRAFFIC ? 2 : 0] += bytes.length;
-        run(router.onFrame(link.port, frame, clock.getAsLong()));
+      }, (bytes, offset, length) -> {
         if (link.closed) {
           return;
         }
-      }
+        Frame frame = FrameCodec.decode(bytes, offset, length); // copies what it keeps: the bytes are reused
+        link.counters[frame.type() == Frame.TYPE_TRAFFIC ? 2 : 0] += length;
+        run(router.onFrame(link.port, frame, clock.getAsLong()));
+      });
     } catch (BadPeerException e) {
       warn.peer("dropping peer port={} key={}: {}", link.port, link.remote, e.getMessage());
       if (link.port > 0) {

@@ -14,6 +14,9 @@ import java.util.function.Consumer;
  * {@code onContext} before it reaches the link.
  */
 final class Transports {
+  /** The most frame bytes a TCP peering writes at once (see {@link PeerLink}): about 54 full-size QUIC packets. */
+  static final int TCP_BATCH_BYTES = 64 * 1024;
+
   private Transports() {
   }
 
@@ -24,6 +27,11 @@ final class Transports {
       @Override
       public void write(Buffer bytes) {
         socket.write(bytes);
+      }
+
+      @Override
+      public int batchBytes() {
+        return TCP_BATCH_BYTES;
       }
 
       @Override

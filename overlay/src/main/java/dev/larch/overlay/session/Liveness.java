@@ -15,7 +15,7 @@ import java.util.function.Consumer;
  * Telling a live QUIC connection from one whose peer restarted, without a PING API in Netty: open a stream that
  * carries only a FIN and see whether the packet count received grows (any ACK will do).
  *
- * <p>Protocol doc 6.4 ("connection replaced"); {@link Sessions} uses it before replacing a connection.
+ * <p>{@link Sessions} uses it to close a connection whose peer restarted, and to settle a dial race.
  */
 final class Liveness {
   private Liveness() {
@@ -38,7 +38,7 @@ final class Liveness {
     });
   }
 
-  /** Application close, error 0, with {@code reason} (Go's "connection replaced"). */
+  /** Application close, error 0, with {@code reason}. */
   static void closeWith(QuicChannel channel, String reason) {
     channel.close(true, 0, Unpooled.copiedBuffer(reason, StandardCharsets.US_ASCII));
   }

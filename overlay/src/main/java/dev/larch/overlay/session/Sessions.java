@@ -10,6 +10,7 @@ import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoop;
 import io.netty.handler.codec.quic.QuicChannel;
+import io.netty.handler.codec.quic.QuicConnectionCloseEvent;
 import io.netty.handler.codec.quic.QuicStreamChannel;
 import io.netty.handler.codec.quic.QuicStreamType;
 import io.netty.util.AttributeKey;
@@ -17,9 +18,12 @@ import io.netty.util.concurrent.Promise;
 import io.vertx.core.Future;
 import io.vertx.core.internal.ContextInternal;
 import io.vertx.core.internal.PromiseInternal;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
@@ -31,14 +35,29 @@ import org.slf4j.LoggerFactory;
  * Pinecone "sessions" in Java: QUIC connections to peers addressed by their key, carried in overlay traffic frames,
  * one connection per peer whichever side opened it, bidirectional streams over it both ways.
  *
- * <p>Protocol doc 6 (Go's {@code sessions/*.go}). {@link #dial} opens a stream on the peer's connection (connecting
- * first if there is none; if that fails on a dead connection it forgets it and re-dials once, as Go). {@link
- * #streamHandler} receives every stream a peer opens, on connections of either direction. A second inbound connection
- * from a peer that has one is closed with application error 0 "connection replaced" (Go's rule), unless the existing
- * one turns out dead: we then probe it (a stream with only a FIN, which must draw an acknowledgement within {@link
- * #PROBE_MS}) and, with no answer, drop it for the new one: the peer restarted. Both nodes dialling at once keep the
- * connection dialled by the higher key. A short-header packet for a connection ID of an earlier run of this node
- * means the peer still talks to that run: we dial it, so its probe finds the old connection dead.
+ * <p>Protocol doc 6 (Go's {@code sessions/*.go}). {@link #dial} opens a stream on the peer's <em>current</em>
+ * connection (connecting first if there is none; if that fails on a dead connection it forgets it and re-dials once,
+ * as Go). {@link #streamHandler} receives every stream a peer opens, on every connection of either direction, so a
+ * connection we no longer open streams on still answers the peer's requests until it idles out.
+ *
+ * <p>Which connection is current. A peer dials only when it holds no usable connection to us (Go and Larch alike),
+ * so an inbound connection from a peer that has an established one becomes current at once; the old one is probed (a
+ * stream with only a FIN must draw an acknowledgement within {@link #PROBE_MS}) and closed if dead, so our requests
+ * on it are retried at once rather than after the idle timeout (the peer restarted). Both nodes dialling at once
+ * (an inbound connection while our own dial is in flight or just up): after the probe, both sides use the
+ * connection dialled by the higher key; the other idles out. Nothing is closed in a race, because Go's side
+ * may already carry a request on it.
+ *
+ * <p>Go's rule differs, and we adapt to it rather than copy it: Go's listener closes a second inbound connection with
+ * application error 0 "connection replaced", then stores that closed connection as the peer's session, which its
+ * accept loop then deletes ({@code sessions/listen.go} at the pinned commit). So after a dial race Go holds no
+ * session with us, and the connection it dialled accepts at most one more of our streams. When a peer closes one of
+ * our connections with that reason we stop opening streams on every connection to it, close our own streams on them
+ * (the HTTP client retries their requests once), serve what the peer still sends there, and wait {@link #HOLD_OFF_MS}
+ * for the peer to dial us (its own retry) before dialling it afresh, which avoids racing it a second time.
+ * Larch never sends that reason. A short-header packet for a connection ID of an earlier run of this node means the
+ * peer still talks to that run: we dial it, so it learns the old connection is gone (a Go peer closes our dial as
+ * "replaced", which drops its stale session too).
  *
  * <p>Everything runs on the node's own event-loop context (its Netty loop drives quiche), so a datagram never changes
  * threads between the router and quiche; returned futures complete there.
@@ -47,17 +66,27 @@ import org.slf4j.LoggerFactory;
 public final class Sessions {
   private static final Logger LOG = LoggerFactory.getLogger(Sessions.class);
   static final long PROBE_MS = 1_500;
+  /** How long our dial counts as "just up": an inbound connection from the peer within it is a dial race. */
+  static final long RACE_WINDOW_MS = 3_000;
+  /** After Go's "connection replaced", how long we wait for the peer to dial us before we dial it. */
+  static final long HOLD_OFF_MS = 1_000;
+  /** Live connections per peer; past it the oldest one we no longer use is closed. */
+  static final int MAX_CONNECTIONS_PER_PEER = 4;
+  static final String REPLACED = "connection replaced";
   private static final long HANDSHAKE_TIMEOUT_MS = 5_000; // quic-go's HandshakeIdleTimeout
   private static final long STALE_REDIAL_MS = 2_000;
   private static final AttributeKey<PublicKey> PEER = AttributeKey.valueOf("larch.session.peer");
+  private static final AttributeKey<Set<QuicStreamChannel>> OUR_STREAMS = AttributeKey.valueOf("larch.session.ours");
 
   private final ContextInternal context;
   private final EventLoop loop;
-  private final OverlayNode node;
+  private final DatagramPort port;
   private final PublicKey self;
   private final SessionConfig config;
   private final PeerAddresses addresses = new PeerAddresses();
-  private final Map<PublicKey, Conn> conns = new HashMap<>();
+  private final Map<PublicKey, Conn> conns = new HashMap<>(); // the current connection per peer
+  private final Map<PublicKey, Set<QuicChannel>> live = new HashMap<>(); // every open connection per peer
+  private final Map<PublicKey, Promise<QuicChannel>> awaiting = new HashMap<>(); // held off after "replaced"
   private final Map<PublicKey, Long> staleDials = new LinkedHashMap<>(64, 0.75f, true) {
     @Override
     protected boolean removeEldestEntry(Map.Entry<PublicKey, Long> eldest) {
@@ -67,26 +96,32 @@ public final class Sessions {
   private QuicEndpoint endpoint;
   private volatile Consumer<SessionStream> streamHandler = s -> s.channel().close();
   private int liveChannels;
+  private int races;
   private boolean closed;
 
-  /** The peer's one connection: dialled by us and maybe still handshaking, or established either way. */
+  /** The peer's current connection: dialled by us and maybe still handshaking, or established either way. */
   private static final class Conn {
     final PublicKey peer;
     final Promise<QuicChannel> ready;
+    final boolean outbound;
     QuicChannel channel;
+    long establishedAt;
+    /** The peer's own connection, which came up while this dial was in flight. */
+    QuicChannel raced;
 
-    Conn(PublicKey peer, Promise<QuicChannel> ready) {
+    Conn(PublicKey peer, Promise<QuicChannel> ready, boolean outbound) {
       this.peer = peer;
       this.ready = ready;
+      this.outbound = outbound;
     }
   }
 
-  private Sessions(OverlayNode node, SessionConfig config) {
+  private Sessions(DatagramPort port, SessionConfig config) {
     // The node's own context: every datagram in and out then stays on one thread (no hop, no wake-up per packet).
-    this.context = (ContextInternal) node.context();
+    this.context = (ContextInternal) port.context();
     this.loop = context.nettyEventLoop();
-    this.node = node;
-    this.self = node.publicKey();
+    this.port = port;
+    this.self = port.publicKey();
     this.config = config;
   }
 
@@ -100,15 +135,20 @@ public final class Sessions {
 
   /** As the public {@code start}, with any certificate: tests use it to present a wrong one. */
   static Future<Sessions> start(OverlayNode node, SessionCertificate identity, SessionConfig config) {
-    Sessions sessions = new Sessions(node, config);
+    return start(DatagramPort.of(node), identity, config);
+  }
+
+  /** Over any datagram port: tests and measurements use an in-memory pipe. */
+  static Future<Sessions> start(DatagramPort port, SessionCertificate identity, SessionConfig config) {
+    Sessions sessions = new Sessions(port, config);
     PromiseInternal<Sessions> started = sessions.context.promise();
     sessions.loop.execute(() -> {
       sessions.endpoint = new QuicEndpoint(sessions.loop, sessions.self, identity, config,
-          sessions.addresses, node::send, sessions.connectionHandler(false), sessions.streamInitializer(),
+          sessions.addresses, port::send, sessions.connectionHandler(false), sessions.streamInitializer(),
           sessions::staleFrom);
       sessions.endpoint.start().addListener(f -> {
         if (f.isSuccess()) {
-          node.trafficHandler(sessions.endpoint::deliver);
+          port.receiver(sessions.endpoint::deliver);
           started.tryComplete(sessions);
         } else {
           started.tryFail(f.cause());
@@ -149,26 +189,46 @@ public final class Sessions {
     return result.future();
   }
 
-  /** For tests: oversize packets refused (must stay 0) and inbound datagrams dropped so far. */
+  /**
+   * For tests: oversize packets refused (must stay 0), inbound datagrams dropped, dial races seen, and open QUIC
+   * connections so far.
+   */
   Future<long[]> counters() {
     PromiseInternal<long[]> result = context.promise();
-    loop.execute(() -> result.complete(new long[] {endpoint.oversizePackets(), endpoint.droppedDatagrams()}));
+    loop.execute(() -> result.complete(new long[] {endpoint.oversizePackets(), endpoint.droppedDatagrams(), races,
+        liveChannels}));
+    return result.future();
+  }
+
+  /** For tests: who dialled the current connection to {@code peer} (null when there is none). */
+  Future<PublicKey> currentDialler(PublicKey peer) {
+    PromiseInternal<PublicKey> result = context.promise();
+    loop.execute(() -> {
+      Conn c = conns.get(peer);
+      result.complete(c == null || c.channel == null ? null : c.outbound ? self : peer);
+    });
     return result.future();
   }
 
   /** Closes every connection (application error 0) and stops taking datagrams. */
   public Future<Void> close() {
     PromiseInternal<Void> done = context.promise();
-    node.trafficHandler((source, payload) -> { });
+    port.receiver((source, payload) -> { });
     loop.execute(() -> {
       closed = true;
       for (Conn c : new ArrayList<>(conns.values())) {
-        if (c.channel != null) {
-          Liveness.closeWith(c.channel, "shutdown");
-        }
         c.ready.tryFailure(new IllegalStateException("sessions closed"));
       }
+      for (Set<QuicChannel> channels : new ArrayList<>(live.values())) {
+        for (QuicChannel channel : new ArrayList<>(channels)) {
+          Liveness.closeWith(channel, "shutdown");
+        }
+      }
+      for (Promise<QuicChannel> held : awaiting.values()) {
+        held.tryFailure(new IllegalStateException("sessions closed"));
+      }
       conns.clear();
+      awaiting.clear();
       // let the CONNECTION_CLOSE frames leave before the channels go
       loop.schedule(() -> {
         endpoint.close();
@@ -192,7 +252,13 @@ public final class Sessions {
       channel.newStreamBootstrap().type(QuicStreamType.BIDIRECTIONAL).option(ChannelOption.AUTO_READ, false)
           .handler(new ChannelInboundHandlerAdapter()).create().addListener(s -> {
             if (s.isSuccess()) {
-              result.tryComplete(new SessionStream(peer, (QuicStreamChannel) s.getNow(), true));
+              QuicStreamChannel stream = (QuicStreamChannel) s.getNow();
+              Set<QuicStreamChannel> ours = channel.attr(OUR_STREAMS).get();
+              if (ours != null) { // ours, so that a "connection replaced" from a Go peer can fail them over
+                ours.add(stream);
+                stream.closeFuture().addListener(x -> ours.remove(stream));
+              }
+              result.tryComplete(new SessionStream(peer, stream, true));
             } else if (mayRetry && !channel.isActive()) {
               forget(peer, channel); // Go's DialContext: drop the dead session and dial once more
               dial(peer, false, result);
@@ -203,31 +269,46 @@ public final class Sessions {
     });
   }
 
-  /** The peer's connection, dialling it when there is none. */
+  /** The peer's current connection, dialling it when there is none (after any hold-off). */
   private io.netty.util.concurrent.Future<QuicChannel> connection(PublicKey peer) {
     Conn existing = conns.get(peer);
     if (existing != null) {
       return existing.ready;
     }
+    Promise<QuicChannel> held = awaiting.get(peer);
+    if (held != null) {
+      return held;
+    }
     if (liveChannels >= config.maxConnections()) {
       return loop.newFailedFuture(new IllegalStateException("too many QUIC connections (" + liveChannels + ")"));
     }
-    Conn conn = new Conn(peer, loop.newPromise());
+    Conn conn = new Conn(peer, loop.newPromise(), true);
     conns.put(peer, conn);
     addresses.pin(peer);
     endpoint.dial(peer).attr(PEER, peer).handler(connectionHandler(true)).streamHandler(streamInitializer())
         .connect().addListener(f -> {
           if (f.isSuccess()) {
             QuicChannel channel = (QuicChannel) f.getNow();
-            if (conns.get(peer) != conn || closed) {
-              Liveness.closeWith(channel, "connection replaced"); // the peer's own connection won meanwhile
+            if (closed) {
+              Liveness.closeWith(channel, "shutdown");
               return;
             }
+            if (conns.get(peer) != conn) {
+              return; // superseded meanwhile: it serves whatever the peer opens on it, then idles out
+            }
             conn.channel = channel;
+            conn.establishedAt = System.currentTimeMillis();
             conn.ready.trySuccess(channel);
+            if (conn.raced != null && conn.raced.isActive()) {
+              resolveRace(conn, conn.raced);
+            }
           } else {
             if (conns.get(peer) == conn) {
               conns.remove(peer);
+              if (conn.raced != null && conn.raced.isActive()) {
+                adopt(peer, conn.raced, conn.ready); // our dial failed but the peer's own connection is up
+                return;
+              }
             }
             LOG.debug("QUIC dial to {} failed: {}", peer, f.cause().toString());
             conn.ready.tryFailure(f.cause());
@@ -256,12 +337,17 @@ public final class Sessions {
         PublicKey pinned = peer;
         if (pinned != null) {
           addresses.pin(pinned);
+          live.computeIfAbsent(pinned, k -> new LinkedHashSet<>()).add(channel);
         }
+        channel.attr(OUR_STREAMS).set(new HashSet<>());
         channel.closeFuture().addListener(f -> onClosed(channel, pinned, outbound));
         if (!outbound && (liveChannels > config.maxConnections() || peer == null || closed)) {
           LOG.warn("refusing inbound QUIC connection from {}: {} connections", peer, liveChannels);
           channel.close();
           return;
+        }
+        if (pinned != null) {
+          capPerPeer(pinned);
         }
         loop.schedule(() -> {
           if (channel.isOpen() && !channel.isActive()) {
@@ -295,6 +381,18 @@ public final class Sessions {
       }
 
       @Override
+      public void userEventTriggered(ChannelHandlerContext ctx, Object event) {
+        if (event instanceof QuicConnectionCloseEvent close && close.isApplicationClose() && close.error() == 0
+            && REPLACED.equals(new String(close.reason(), StandardCharsets.US_ASCII))) {
+          PublicKey peer = ctx.channel().attr(PEER).get();
+          if (peer != null && !closed) {
+            onReplacedByPeer(peer, (QuicChannel) ctx.channel());
+          }
+        }
+        ctx.fireUserEventTriggered(event);
+      }
+
+      @Override
       public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
         LOG.debug("QUIC connection {} failed: {}", ctx.channel().attr(PEER).get(), cause.toString());
         ctx.close();
@@ -303,37 +401,112 @@ public final class Sessions {
   }
 
   private void onInboundEstablished(PublicKey peer, QuicChannel channel) {
-    Conn existing = conns.get(peer);
-    if (existing == null) {
-      adopt(peer, channel, null);
-    } else if (existing.channel == null) {
-      // Both dialled at once: the connection dialled by the higher key stays, on both sides.
-      if (self.compareTo(peer) > 0) {
-        Liveness.closeWith(channel, "connection replaced");
-      } else {
-        adopt(peer, channel, existing);
+    Conn current = conns.get(peer);
+    if (current == null) {
+      adopt(peer, channel, awaiting.remove(peer));
+    } else if (current.channel == null) {
+      races++; // our dial is in flight: settled once it is up (or adopted if it fails)
+      current.raced = channel;
+      LOG.debug("QUIC dial race with {}: our dial is in flight", peer);
+    } else if (current.channel != channel) {
+      if (current.outbound && System.currentTimeMillis() - current.establishedAt < RACE_WINDOW_MS) {
+        races++;
+        LOG.debug("QUIC dial race with {}: our dial is just up", peer);
+        resolveRace(current, channel);
+        return;
       }
-    } else if (existing.channel != channel) {
-      QuicChannel old = existing.channel;
+      // The peer dialled although we hold a connection: it has none it can use (it restarted, or idled ours out
+      // first). Its connection is current from now; ours is closed if it turns out dead, so that our requests on it
+      // are retried now rather than after the idle timeout.
+      QuicChannel old = current.channel;
+      adopt(peer, channel, null);
       Liveness.probe(loop, old, PROBE_MS, alive -> {
-        if (!channel.isActive()) {
-          return;
-        }
-        if (alive || conns.get(peer) != existing) {
-          Liveness.closeWith(channel, "connection replaced");
-        } else {
-          LOG.info("QUIC connection to {} is dead (peer restarted?); taking its new one", peer);
-          conns.remove(peer);
-          Liveness.closeWith(old, "connection replaced");
-          adopt(peer, channel, null);
+        if (!alive && old.isOpen()) {
+          LOG.info("QUIC connection to {} is dead (peer restarted?); closing it", peer);
+          Liveness.closeWith(old, "connection lost");
         }
       });
     }
   }
 
-  private void adopt(PublicKey peer, QuicChannel channel, Conn superseded) {
-    Conn conn = new Conn(peer, superseded != null ? superseded.ready : loop.newPromise());
+  /**
+   * Both sides dialled at once: {@code ours} (our dial, now up) and {@code theirs}. Requests keep using ours while
+   * we probe it; then both sides settle on the connection the higher key dialled, and the other idles out. A Go peer
+   * closes ours with "connection replaced" first ({@link #onReplacedByPeer}), which makes this a no-op.
+   */
+  private void resolveRace(Conn ours, QuicChannel theirs) {
+    PublicKey peer = ours.peer;
+    QuicChannel channel = ours.channel;
+    Liveness.probe(loop, channel, PROBE_MS, alive -> {
+      if (conns.get(peer) != ours || closed) {
+        return; // replaced or closed meanwhile
+      }
+      if (!alive) {
+        Liveness.closeWith(channel, "connection lost");
+        if (theirs.isActive()) {
+          adopt(peer, theirs, null);
+        }
+      } else if (self.compareTo(peer) < 0 && theirs.isActive()) {
+        LOG.debug("QUIC dial race with {} settled on its connection", peer);
+        adopt(peer, theirs, null); // ours keeps serving the peer's streams until it idles out
+      }
+    });
+  }
+
+  /**
+   * The peer closed {@code replaced} with Go's "connection replaced": it keeps no session with us any more, and the
+   * connection it dialled will not accept our streams. Stop using every connection to it, fail our streams on them
+   * over (the HTTP client retries their requests once) and give the peer {@link #HOLD_OFF_MS} to dial us first.
+   */
+  private void onReplacedByPeer(PublicKey peer, QuicChannel replaced) {
+    LOG.debug("QUIC connection to {} replaced by the peer; its other connections no longer take our streams", peer);
+    Conn current = conns.get(peer);
+    if (current != null && current.channel != null) {
+      conns.remove(peer);
+    }
+    for (QuicChannel other : new ArrayList<>(live.getOrDefault(peer, Set.of()))) {
+      if (other != replaced) {
+        for (QuicStreamChannel stream : new ArrayList<>(other.attr(OUR_STREAMS).get())) {
+          stream.close();
+        }
+      }
+    }
+    if (conns.get(peer) == null && !awaiting.containsKey(peer)) {
+      Promise<QuicChannel> held = loop.newPromise();
+      awaiting.put(peer, held);
+      loop.schedule(() -> {
+        if (awaiting.remove(peer, held) && !closed) {
+          connection(peer).addListener(f -> {
+            if (f.isSuccess()) {
+              held.trySuccess((QuicChannel) f.getNow());
+            } else {
+              held.tryFailure(f.cause());
+            }
+          });
+        }
+      }, HOLD_OFF_MS, TimeUnit.MILLISECONDS);
+    }
+  }
+
+  /** A peer dialling again and again keeps at most a few connections: the oldest we no longer use goes. */
+  private void capPerPeer(PublicKey peer) {
+    Set<QuicChannel> channels = live.get(peer);
+    Conn current = conns.get(peer);
+    for (QuicChannel channel : new ArrayList<>(channels)) {
+      if (channels.size() <= MAX_CONNECTIONS_PER_PEER) {
+        return;
+      }
+      if (current == null || current.channel != channel) {
+        channels.remove(channel);
+        Liveness.closeWith(channel, "too many connections");
+      }
+    }
+  }
+
+  private void adopt(PublicKey peer, QuicChannel channel, Promise<QuicChannel> ready) {
+    Conn conn = new Conn(peer, ready != null ? ready : loop.newPromise(), false);
     conn.channel = channel;
+    conn.establishedAt = System.currentTimeMillis();
     conns.put(peer, conn);
     conn.ready.trySuccess(channel);
     LOG.debug("QUIC connection from {} adopted", peer);
@@ -343,7 +516,8 @@ public final class Sessions {
   private void staleFrom(PublicKey peer) {
     long now = System.currentTimeMillis();
     Long last = staleDials.get(peer);
-    if (closed || conns.containsKey(peer) || (last != null && now - last < STALE_REDIAL_MS)) {
+    if (closed || conns.containsKey(peer) || awaiting.containsKey(peer)
+        || (last != null && now - last < STALE_REDIAL_MS)) {
       return;
     }
     staleDials.put(peer, now);
@@ -362,6 +536,10 @@ public final class Sessions {
     liveChannels--;
     if (peer != null) {
       forget(peer, channel);
+      Set<QuicChannel> channels = live.get(peer);
+      if (channels != null && channels.remove(channel) && channels.isEmpty()) {
+        live.remove(peer);
+      }
       addresses.unpin(peer);
     }
     if (outbound) {

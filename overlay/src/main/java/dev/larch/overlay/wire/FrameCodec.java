@@ -76,24 +76,29 @@ public final class FrameCodec {
 
   /** Decodes exactly one frame occupying all of {@code data}. */
   public static Frame decode(byte[] data) {
-    if (data.length < HEADER_LENGTH) {
+    return decode(data, 0, data.length);
+  }
+
+  /** Decodes exactly one frame occupying {@code data[offset, offset + size)}; the frame keeps no reference to it. */
+  public static Frame decode(byte[] data, int offset, int size) {
+    if (size < HEADER_LENGTH) {
       throw new BadPeerException("frame is not long enough to include metadata");
     }
     for (int i = 0; i < 4; i++) {
-      if (data[i] != MAGIC[i]) {
+      if (data[offset + i] != MAGIC[i]) {
         throw new BadPeerException("missing magic bytes");
       }
     }
-    int length = ((data[8] & 0xff) << 8) | (data[9] & 0xff);
+    int length = ((data[offset + 8] & 0xff) << 8) | (data[offset + 9] & 0xff);
     if (length < HEADER_LENGTH) {
       throw new BadPeerException("frame length " + length + " is below the header length");
     }
-    if (length != data.length) {
+    if (length != size) {
       throw new BadPeerException("frame length incorrect");
     }
-    int type = data[5] & 0xff;
-    int hopLimit = data[7] & 0xff;
-    WireCursor in = new WireCursor(data, HEADER_LENGTH, data.length);
+    int type = data[offset + 5] & 0xff;
+    int hopLimit = data[offset + 7] & 0xff;
+    WireCursor in = new WireCursor(data, offset + HEADER_LENGTH, offset + size);
     return switch (type) {
       case Frame.TYPE_KEEPALIVE -> Frame.Keepalive.INSTANCE;
       case Frame.TYPE_TREE_ANNOUNCEMENT -> {
@@ -101,7 +106,7 @@ public final class FrameCodec {
         yield new Frame.TreeAnnouncement(in.readBytes(payloadLength, "announcement payload"));
       }
       case Frame.TYPE_BOOTSTRAP -> decodeBootstrap(in);
-      case Frame.TYPE_TRAFFIC -> decodeTraffic(in, hopLimit, data.length);
+      case Frame.TYPE_TRAFFIC -> decodeTraffic(in, hopLimit, offset, size);
       case Frame.TYPE_WAKEUP_BROADCAST -> {
         int payloadLength = in.readU16();
         PublicKey source = in.readKey();
@@ -123,7 +128,7 @@ public final class FrameCodec {
     }
   }
 
-  private static Frame.Traffic decodeTraffic(WireCursor in, int hopLimit, int frameLength) {
+  private static Frame.Traffic decodeTraffic(WireCursor in, int hopLimit, int frameStart, int frameLength) {
     int payloadLength = in.readU16();
     Coordinates destination = Coordinates.read(in);
     Coordinates source = Coordinates.read(in);
@@ -134,8 +139,9 @@ public final class FrameCodec {
       watermark = new Watermark(in.readKey(), in.readVarU64());
     }
     int expected = in.position() + payloadLength;
-    if (expected != frameLength) {
-      throw new BadPeerException("frame expecting " + expected + " total bytes, got " + frameLength + " bytes");
+    if (expected != frameStart + frameLength) {
+      throw new BadPeerException("frame expecting " + (expected - frameStart) + " total bytes, got " + frameLength
+          + " bytes");
     }
     byte[] payload = in.readBytes(payloadLength, "traffic payload");
     return new Frame.Traffic(hopLimit, destination, source, destinationKey, sourceKey, watermark, payload);

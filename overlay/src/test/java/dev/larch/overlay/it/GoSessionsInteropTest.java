@@ -12,6 +12,7 @@ import java.security.SecureRandom;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
@@ -22,7 +23,8 @@ import org.junit.jupiter.params.provider.CsvSource;
  * protocol) and a Larch node in a second JVM ({@link SessionProbe}).
  *
  * <p>Run with quic-go as the Pinecone module resolves it, and with {@code quic-go@v0.48.2} (Dendrite 0.15.x); each
- * once with Go dialling first (its connection carries both directions) and once with Java dialling first.
+ * once with Go dialling first (its connection carries both directions), once with Java dialling first, and once
+ * with both sending their first requests at the same moment (a dial race, see {@link #race}).
  * Go runs with its post-quantum key share on (a ClientHello over several Initial packets). Asserted: requests
  * succeed Java → Go and Go → Java, singly and 200 concurrent each way at the same time, with
  * {@code Host: <64-hex>} and the TLS-proven peer key on both sides (so mutual ed25519 auth and ALPN {@code matrix}
@@ -33,7 +35,8 @@ class GoSessionsInteropTest {
   private static final int CONCURRENT = 200;
 
   @ParameterizedTest(name = "quic-go {0}, {1} dials first")
-  @CsvSource({"resolved, Go", "resolved, Java", "v0.48.2, Go", "v0.48.2, Java"})
+  @CsvSource({"resolved, Go", "resolved, Java", "resolved, both", "v0.48.2, Go", "v0.48.2, Java",
+      "v0.48.2, both"})
   void httpOverQuicSessions_bothWays_withGoPinecone(String quicGo, String first) throws Exception {
     String test = "GoSessionsInteropTest[" + quicGo + ", " + first + " first]";
     Path script = findScript();
@@ -58,12 +61,12 @@ class GoSessionsInteropTest {
         Netns.unavailable(test, why[0]);
         return;
       }
-      run(ns, binary, Child.logDir("go-sessions-" + quicGo + "-" + first), "Go".equals(first),
+      run(ns, binary, Child.logDir("go-sessions-" + quicGo + "-" + first), first,
           quicGo + " (" + version + "), " + first + " dials first");
     }
   }
 
-  private void run(Netns ns, Path goBinary, Path logs, boolean goDialsFirst, String label) throws Exception {
+  private void run(Netns ns, Path goBinary, Path logs, String first, String label) throws Exception {
     String javaSeed = seed();
     String goSeed = seed();
     PublicKey javaKey = NodeKey.fromSeedHex(javaSeed).publicKey();
@@ -81,7 +84,9 @@ class GoSessionsInteropTest {
         go.awaitLine(l -> l.equals("READY " + goKey.hex()), 20_000)
             .orElseThrow(() -> new AssertionError("Go sessions peer did not start" + diag));
 
-        if (goDialsFirst) {
+        if ("both".equals(first)) {
+          race(java, go, javaKey, goKey, diag);
+        } else if ("Go".equals(first)) {
           goToJava(go, javaKey, goKey, 6, diag); // Go's ClientHello (post-quantum share) reaches our server codec
           javaToGo(java, goKey, 1, diag); // on Go's connection: we open streams on inbound connections too
         } else {
@@ -90,11 +95,13 @@ class GoSessionsInteropTest {
         }
 
         // 3. Both ways at once, concurrently.
+        int goFrom = go.lineCount();
         go.command("many " + javaKey.hex() + " " + CONCURRENT + " /go-many");
         java.command("many " + goKey.hex() + " " + CONCURRENT + " /java-many");
-        JsonObject javaMany = java.awaitEvent(e -> "many".equals(e.getString("event")), 60_000)
+        JsonObject javaMany = java.awaitEvent(e -> "many".equals(e.getString("event"))
+            && "/java-many".equals(e.getString("prefix")), 60_000)
             .orElseThrow(() -> new AssertionError("Java's concurrent requests never finished" + diag));
-        String goMany = go.awaitLine(l -> l.startsWith("MANY "), 60_000)
+        String goMany = go.awaitLine(goFrom, l -> l.startsWith("MANY "), 60_000)
             .orElseThrow(() -> new AssertionError("Go's concurrent requests never finished" + diag));
         assertEquals(CONCURRENT, javaMany.getInteger("ok"), "Java -> Go concurrent: " + javaMany + diag);
         assertTrue(goMany.startsWith("MANY ok=" + CONCURRENT + " bad=0"), "Go -> Java concurrent: " + goMany + diag);
@@ -107,6 +114,35 @@ class GoSessionsInteropTest {
             label, CONCURRENT, CONCURRENT, served);
       }
     }
+  }
+
+  /**
+   * Both sides send their first requests at the same moment, so each dials while the other's dial is in flight. Go's
+   * listener then closes our connection with "connection replaced" and keeps no session (its entry is overwritten
+   * with the closed connection); we must fail our requests over to a fresh connection and still serve Go's on the
+   * connection it dialled. Every request both ways must succeed, and well before any 20-30 s timeout.
+   */
+  private static void race(Child java, Child go, PublicKey javaKey, PublicKey goKey, String diag) throws Exception {
+    java.awaitEvent(e -> "peer".equals(e.getString("event")) && goKey.hex().equals(e.getString("key")), 20_000)
+        .orElseThrow(() -> new AssertionError("Go never peered with the Java node" + diag));
+    Thread.sleep(1_500); // routes both ways (bootstraps), yet no QUIC connection: neither side has sent a request
+    int count = 20;
+    go.command("many " + javaKey.hex() + " " + count + " /go-race");
+    java.command("many " + goKey.hex() + " " + count + " /java-race");
+    long start = System.nanoTime();
+    JsonObject javaMany = java.awaitEvent(e -> "many".equals(e.getString("event"))
+        && "/java-race".equals(e.getString("prefix")), 60_000)
+        .orElseThrow(() -> new AssertionError("Java's racing requests never finished" + diag));
+    String goMany = go.awaitLine(l -> l.startsWith("MANY "), 60_000)
+        .orElseThrow(() -> new AssertionError("Go's racing requests never finished" + diag));
+    long ms = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
+    java.command("stats");
+    JsonObject stats = java.awaitEvent(e -> "stats".equals(e.getString("event")), 5_000).orElse(new JsonObject());
+    System.err.printf("[go-sessions] race: Java %s, Go %s, both done in %d ms, Java saw %s dial race(s)%n",
+        javaMany.encode(), goMany, ms, stats.getValue("races"));
+    assertEquals(count, javaMany.getInteger("ok"), "Java -> Go while both dial: " + javaMany + diag);
+    assertTrue(goMany.startsWith("MANY ok=" + count + " bad=0"), "Go -> Java while both dial: " + goMany + diag);
+    assertTrue(ms < 15_000, "the racing requests took " + ms + " ms: something waited for a timeout" + diag);
   }
 
   /** Java -> Go, retried until the overlay has routes both ways (a lost handshake times out after 5 s). */

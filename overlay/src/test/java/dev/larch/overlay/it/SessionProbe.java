@@ -9,6 +9,7 @@ import dev.larch.overlay.node.OverlayConfig;
 import dev.larch.overlay.node.OverlayNode;
 import dev.larch.overlay.session.SessionConfig;
 import dev.larch.overlay.session.Sessions;
+import dev.larch.overlay.session.SessionsTestAccess;
 import io.vertx.core.Future;
 import io.vertx.core.MultiMap;
 import io.vertx.core.Vertx;
@@ -29,8 +30,9 @@ import java.util.concurrent.atomic.AtomicInteger;
  * namespace). Serves every request with 200 and {@code java:<method> <path> host=<Host> peer=<proven peer>}.
  *
  * <p>Arguments: {@code --seed HEX}, {@code --listen HOST:PORT}. Events (JSON lines): {@code ready} (key, tcpPort),
- * {@code served}, {@code response} (path, status, body, goHost), {@code many} (ok, bad, first), {@code peers}.
- * Commands: {@code get HEXKEY PATH}, {@code many HEXKEY COUNT PREFIX}, {@code peers}, {@code quit}.
+ * {@code peer} (an overlay peering came up: key), {@code served}, {@code response} (path, status, body, goHost),
+ * {@code many} (ok, bad, first, prefix, ms), {@code peers}, {@code stats} (races, connections).
+ * Commands: {@code get HEXKEY PATH}, {@code many HEXKEY COUNT PREFIX}, {@code peers}, {@code stats}, {@code quit}.
  */
 public final class SessionProbe {
   private SessionProbe() {
@@ -53,6 +55,11 @@ public final class SessionProbe {
     OverlayNode node = OverlayNode.start(vertx, key, new OverlayConfig(listen.substring(0, colon),
         Integer.parseInt(listen.substring(colon + 1)), List.of(), false, true)).toCompletionStage()
         .toCompletableFuture().get(20, TimeUnit.SECONDS);
+    node.peerHandler(e -> {
+      if (e.up()) {
+        emit(new JsonObject().put("event", "peer").put("key", e.key().hex()));
+      }
+    });
     Sessions sessions = Sessions.start(node, key, SessionConfig.defaults()).toCompletionStage()
         .toCompletableFuture().get(20, TimeUnit.SECONDS);
     OverlayHttpServer.attach(sessions, 1 << 20, 16 << 20, request -> {
@@ -77,6 +84,8 @@ public final class SessionProbe {
         case "many" -> many(client, PublicKey.parse(parts[1]), Integer.parseInt(parts[2]), parts[3]);
         case "peers" -> sessions.peers().onSuccess(p -> emit(new JsonObject().put("event", "peers")
             .put("count", p.size())));
+        case "stats" -> SessionsTestAccess.counters(sessions).onSuccess(c -> emit(new JsonObject()
+            .put("event", "stats").put("races", c[2]).put("connections", c[3])));
         default -> emit(new JsonObject().put("event", "error").put("message", "unknown command " + parts[0]));
       }
     }
@@ -93,6 +102,7 @@ public final class SessionProbe {
     AtomicInteger ok = new AtomicInteger();
     AtomicInteger bad = new AtomicInteger();
     AtomicInteger left = new AtomicInteger(count);
+    long start = System.nanoTime();
     String[] first = {""};
     for (int i = 0; i < count; i++) {
       String path = prefix + "/" + i;
@@ -108,7 +118,8 @@ public final class SessionProbe {
           }
         }
         if (left.decrementAndGet() == 0) {
-          emit(new JsonObject().put("event", "many").put("ok", ok.get()).put("bad", bad.get()).put("first", first[0]));
+          emit(new JsonObject().put("event", "many").put("ok", ok.get()).put("bad", bad.get()).put("first", first[0])
+              .put("prefix", prefix).put("ms", TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start)));
         }
       });
     }

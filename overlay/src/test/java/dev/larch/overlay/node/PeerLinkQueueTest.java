@@ -18,6 +18,12 @@ class PeerLinkQueueTest {
     boolean full;
     boolean closed;
     Runnable drained;
+    int batchBytes; // 0: a message transport (one write per frame)
+
+    @Override
+    public int batchBytes() {
+      return batchBytes;
+    }
 
     @Override
     public void write(Buffer bytes) {
@@ -79,6 +85,39 @@ class PeerLinkQueueTest {
     assertTrue(transport.written.isEmpty());
     transport.drain();
     assertEquals(List.of("p1", "t1", "t2"), transport.written);
+  }
+
+  @Test
+  void aByteStream_getsTheFramesOfOneTurnAsOneWrite_protocolFirst() {
+    FakeTransport stream = new FakeTransport();
+    stream.batchBytes = 64;
+    List<Runnable> endOfTurn = new ArrayList<>();
+    PeerLink batching = new PeerLink(stream, "", true, () -> now, endOfTurn::add);
+    batching.write(frame("t1"), true);
+    batching.write(frame("p1"), false);
+    batching.write(frame("t2"), true);
+    assertTrue(stream.written.isEmpty(), "nothing leaves before the end of the turn");
+    assertEquals(1, endOfTurn.size(), "one write scheduled for the turn, not one per frame");
+    endOfTurn.get(0).run();
+    assertEquals(List.of("p1t1t2"), stream.written);
+    assertEquals(0, batching.queued());
+  }
+
+  @Test
+  void aFullBatch_leavesAtOnce_andNoWriteExceedsTheBatchSize() {
+    FakeTransport stream = new FakeTransport();
+    stream.batchBytes = 6;
+    List<Runnable> endOfTurn = new ArrayList<>();
+    PeerLink batching = new PeerLink(stream, "", true, () -> now, endOfTurn::add);
+    batching.write(frame("aaa"), true);
+    batching.write(frame("bbb"), true); // 6 bytes queued: a whole batch, written now
+    assertEquals(List.of("aaabbb"), stream.written);
+    batching.write(frame("cccc"), true);
+    batching.write(frame("dd"), true); // 6 bytes again
+    assertEquals(List.of("aaabbb", "ccccdd"), stream.written);
+    batching.write(frame("eeee"), true);
+    endOfTurn.forEach(Runnable::run);
+    assertEquals(List.of("aaabbb", "ccccdd", "eeee"), stream.written);
   }
 
   @Test

@@ -150,6 +150,75 @@ class SessionsOverlayTest {
     assertEquals(0, await(b.sessions.counters())[0], "no QUIC packet over 1200 bytes");
   }
 
+  /**
+   * Both nodes dial each other at the same moment (their first requests leave together, before either has a
+   * connection): every request both ways is answered, none waits for a timeout, and both sides then open their
+   * streams on the one connection the higher key dialled. A race depends on timing, so fresh pairs are tried until
+   * one races (each side counts an inbound connection arriving while its own dial is in flight or just up).
+   */
+  @Test
+  void bothNodesDialAtOnce_everyRequestAnswered_andBothSettleOnTheHigherKeysConnection() throws Exception {
+    for (int attempt = 1; attempt <= 8; attempt++) {
+      SessionNode a = node(NodeKey.generate(new java.security.SecureRandom()), true);
+      SessionNode b = node(NodeKey.generate(new java.security.SecureRandom()), false);
+      await(b.overlay.dial("127.0.0.1:" + a.overlay.tcpPort()));
+      awaitRoutes(a, b);
+      awaitRoutes(b, a);
+
+      long start = System.nanoTime();
+      List<Future<OverlayHttpResponse>> ab = new ArrayList<>();
+      List<Future<OverlayHttpResponse>> ba = new ArrayList<>();
+      for (int i = 0; i < 50; i++) {
+        ab.add(a.post(b, "/race-ab/" + i, "x" + i));
+        ba.add(b.post(a, "/race-ba/" + i, "y" + i));
+      }
+      for (int i = 0; i < 50; i++) {
+        assertEquals(SessionNode.expected(b, a, "POST", "/race-ab/" + i, "x" + i), await(ab.get(i)).body().toString());
+        assertEquals(SessionNode.expected(a, b, "POST", "/race-ba/" + i, "y" + i), await(ba.get(i)).body().toString());
+      }
+      long ms = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
+      long races = await(a.sessions.counters())[2] + await(b.sessions.counters())[2];
+      System.err.printf("[sessions] attempt %d: 50 requests each way at once in %d ms, %d dial race(s) seen%n",
+          attempt, ms, races);
+      assertTrue(ms < 10_000, "requests waited " + ms + " ms: something waited for a timeout");
+      if (races == 0) {
+        a.close();
+        b.close();
+        nodes.remove(a);
+        nodes.remove(b);
+        continue;
+      }
+      dev.larch.overlay.identity.PublicKey higher = a.key().compareTo(b.key()) > 0 ? a.key() : b.key();
+      long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+      while ((!higher.equals(await(a.sessions.currentDialler(b.key())))
+          || !higher.equals(await(b.sessions.currentDialler(a.key())))) && System.nanoTime() < deadline) {
+        Thread.sleep(100);
+      }
+      assertEquals(higher, await(a.sessions.currentDialler(b.key())), "A settled on the higher key's connection");
+      assertEquals(higher, await(b.sessions.currentDialler(a.key())), "B settled on the higher key's connection");
+      assertEquals(SessionNode.expected(b, a, "POST", "/after", "1"), await(a.post(b, "/after", "1")).body()
+          .toString());
+      assertEquals(SessionNode.expected(a, b, "POST", "/after", "2"), await(b.post(a, "/after", "2")).body()
+          .toString());
+      return;
+    }
+    throw new AssertionError("no dial race in 8 attempts: the test did not test anything");
+  }
+
+  /** Waits until a datagram from {@code from} reaches {@code to} (too short for QUIC, so {@code to} counts a drop). */
+  private static void awaitRoutes(SessionNode from, SessionNode to) throws Exception {
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+    long before = await(to.sessions.counters())[1];
+    while (System.nanoTime() < deadline) {
+      from.overlay.send(to.key(), new byte[] {1, 2, 3});
+      Thread.sleep(20);
+      if (await(to.sessions.counters())[1] > before) {
+        return;
+      }
+    }
+    throw new AssertionError("no overlay route from " + from.key() + " to " + to.key());
+  }
+
   /** Random datagrams (short and long headers, Initials with made-up IDs, any size) are dropped; nothing breaks. */
   @Test
   void garbageDatagrams_areDropped_andSessionsKeepWorking() throws Exception {
