@@ -24,6 +24,8 @@ public final class Pdu {
   private final RoomVersion roomVersion;
   private final ObjectNode json;
   private final String eventId;
+  // Memoised canonicalJson(); a race computes it twice, harmlessly.
+  private volatile byte[] canonicalJson;
 
   /**
    * Wraps an event whose ID is already known: computed from the reference hash (v3+), taken from its
@@ -67,6 +69,19 @@ public final class Pdu {
 
   public String eventId() {
     return eventId;
+  }
+
+  /**
+   * The whole event (signatures and {@code unsigned} included) as canonical JSON of its room version: what storage
+   * writes. Computed once, as the JSON is read-only; the array is shared, so callers must not modify it.
+   */
+  public byte[] canonicalJson() {
+    byte[] bytes = canonicalJson;
+    if (bytes == null) {
+      bytes = CanonicalJson.forRoomVersion(roomVersion).encode(json);
+      canonicalJson = bytes;
+    }
+    return bytes;
   }
 
   public String type() {

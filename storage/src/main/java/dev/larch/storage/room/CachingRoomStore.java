@@ -5,7 +5,6 @@ import com.github.benmanes.caffeine.cache.Caffeine;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.larch.core.event.Pdu;
 import dev.larch.core.event.StateKey;
-import dev.larch.core.json.CanonicalJson;
 import dev.larch.core.json.ReceivedJson;
 import dev.larch.core.room.Direction;
 import dev.larch.core.room.Membership;
@@ -121,7 +120,7 @@ public final class CachingRoomStore implements RoomStore {
       return;
     }
     Pdu event = request.event();
-    byte[] json = CanonicalJson.forRoomVersion(event.roomVersion()).encode(event.json());
+    byte[] json = event.canonicalJson();
     Pdu stored = new Pdu(event.roomVersion(), ReceivedJson.parseObject(json), event.eventId());
     events.put(event.eventId(),
         new StoredEvent(stored, json, result.streamPosition(), event.depth(), request.status()));

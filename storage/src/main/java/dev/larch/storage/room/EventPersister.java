@@ -2,7 +2,6 @@ package dev.larch.storage.room;
 
 import dev.larch.core.event.Pdu;
 import dev.larch.core.event.StateKey;
-import dev.larch.core.json.CanonicalJson;
 import dev.larch.core.room.CurrentStateUpdate;
 import dev.larch.core.room.EventStatus;
 import dev.larch.core.room.PersistRequest;
@@ -113,7 +112,7 @@ final class EventPersister {
     String roomId = Objects.requireNonNull(event.roomId(), "event has no room ID");
     String userId = Objects.requireNonNull(event.stateKey(), "membership event has no state_key");
     String membership = Objects.requireNonNull(event.membership(), "membership event has no membership");
-    byte[] json = CanonicalJson.forRoomVersion(event.roomVersion()).encode(event.json());
+    byte[] json = event.canonicalJson();
     List<Long> allocated = new ArrayList<>(1);
     ReentrantLock writerLock = writerLocks[Math.floorMod(roomId.hashCode(), WRITER_LOCK_STRIPES)];
     writerLock.lock();
@@ -144,7 +143,7 @@ final class EventPersister {
     List<byte[]> json = new ArrayList<>(requests.size());
     for (PersistRequest request : requests) {
       Pdu event = request.event();
-      json.add(CanonicalJson.forRoomVersion(event.roomVersion()).encode(event.json()));
+      json.add(event.canonicalJson());
     }
     List<Long> allocated = new ArrayList<>(requests.size());
     List<HeadChange> changes = new ArrayList<>(requests.size());

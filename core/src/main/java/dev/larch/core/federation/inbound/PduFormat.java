@@ -5,7 +5,6 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.larch.core.error.MatrixException;
 import dev.larch.core.event.Pdu;
 import dev.larch.core.id.UserId;
-import dev.larch.core.json.CanonicalJson;
 import dev.larch.core.room.EventBuilder;
 import dev.larch.core.room.RoomVersion;
 import java.nio.charset.StandardCharsets;
@@ -54,7 +53,7 @@ public final class PduFormat {
     RoomVersion version = pdu.roomVersion();
     int size;
     try {
-      size = CanonicalJson.forRoomVersion(version).encode(json).length;
+      size = pdu.canonicalJson().length;
     } catch (IllegalArgumentException e) {
       return Optional.of("event has no canonical JSON encoding");
     }

@@ -9,7 +9,6 @@ import dev.larch.core.event.EventVerdict;
 import dev.larch.core.event.Pdu;
 import dev.larch.core.event.PduVerifier;
 import dev.larch.core.federation.keys.ServerKeys;
-import dev.larch.core.json.CanonicalJson;
 import dev.larch.core.json.JsonMapper;
 import dev.larch.core.room.EventBuilder;
 import dev.larch.core.room.PersistResult;
@@ -106,7 +105,7 @@ public final class InviteReceiver {
         || event.stateKey() == null) {
       throw MatrixException.invalidParam("Expected an m.room.member event with membership invite");
     }
-    if (CanonicalJson.forRoomVersion(event.roomVersion()).encode(event.json()).length > EventBuilder.MAX_EVENT_BYTES) {
+    if (event.canonicalJson().length > EventBuilder.MAX_EVENT_BYTES) {
       throw MatrixException.tooLarge("Event is larger than " + EventBuilder.MAX_EVENT_BYTES + " bytes");
     }
     if (!RoomAccess.belongsTo(event.sender(), origin)) {

@@ -14,7 +14,6 @@ import dev.larch.core.event.PduVerifier;
 import dev.larch.core.event.RoomEventListener;
 import dev.larch.core.event.StateKey;
 import dev.larch.core.federation.keys.ServerKeys;
-import dev.larch.core.json.CanonicalJson;
 import dev.larch.core.json.JsonMapper;
 import dev.larch.core.room.CurrentStateUpdate;
 import dev.larch.core.room.EventBuilder;
@@ -179,7 +178,7 @@ public final class SendMembership {
     if (!RoomAccess.belongsTo(event.sender(), origin)) {
       throw MatrixException.forbidden("User " + event.sender() + " does not belong to server " + origin);
     }
-    if (CanonicalJson.forRoomVersion(event.roomVersion()).encode(event.json()).length > EventBuilder.MAX_EVENT_BYTES) {
+    if (event.canonicalJson().length > EventBuilder.MAX_EVENT_BYTES) {
       throw MatrixException.tooLarge("Event is larger than " + EventBuilder.MAX_EVENT_BYTES + " bytes");
     }
     return event;
