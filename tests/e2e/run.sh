@@ -15,18 +15,14 @@ set -uo pipefail
 
 E2E="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 ROOT="$(cd "$E2E/../.." && pwd)"
-OUT="$(mktemp -d)"
-trap 'rm -rf "$OUT"' EXIT
-export PYTHONDONTWRITEBYTECODE=1
+TAG=e2e
+# shellcheck source=SCRIPTDIR/../interop/lib/runner.sh
+source "$ROOT/tests/interop/lib/runner.sh"
 
 suites=("${@:-js python}")
 read -r -a suites <<<"${suites[*]}"
 
 passed=0 failed=0 skipped=0
-
-say() { echo "e2e: $*" >&2; }
-
-sha() { sha256sum "$1" | cut -d' ' -f1; }
 
 install_js() {
   command -v node >/dev/null || { say "node is not installed (Node 20 or later is needed)"; return 1; }
@@ -45,20 +41,8 @@ install_js() {
 }
 
 install_python() {
-  local py=python3 venv="$E2E/python/.venv"
-  command -v "$py" >/dev/null || { say "python3 is not installed"; return 1; }
-  local stamp="$venv/.e2e-requirements-sha256"
-  if [[ -x "$venv/bin/python" && -f "$stamp" && "$(cat "$stamp")" == "$(sha "$E2E/python/requirements.txt")" ]]; then
-    return 0
-  fi
-  say "installing matrix-nio into python/.venv (pip)..."
-  { [[ -x "$venv/bin/python" ]] || "$py" -m venv "$venv"; } >"$OUT/pip.log" 2>&1 &&
-    "$venv/bin/python" -m pip install -q --disable-pip-version-check -r "$E2E/python/requirements.txt" >>"$OUT/pip.log" 2>&1 || {
-    cat "$OUT/pip.log" >&2
-    say "creating the venv or pip install failed"
-    return 1
-  }
-  sha "$E2E/python/requirements.txt" >"$stamp"
+  command -v python3 >/dev/null || { say "python3 is not installed"; return 1; }
+  install_venv "$E2E/python/.venv" "$E2E/python/requirements.txt"
 }
 
 # Adds a suite's counts to the totals. A suite that reported nothing counts as one failure.
@@ -92,30 +76,15 @@ run_python() {
   install_python || { count python 0 1 0 1; return; }
   local rc=0
   (cd "$E2E/python" && .venv/bin/python -m pytest -q -rfEs --junitxml="$OUT/py.xml" -o junit_family=xunit2) || rc=$?
-  local counts
-  counts="$("$E2E/python/.venv/bin/python" - "$OUT/py.xml" <<'EOF' 2>/dev/null
-import sys, xml.etree.ElementTree as ET
-root = ET.parse(sys.argv[1]).getroot()
-suites = [root] if root.tag == "testsuite" else root.findall("testsuite")
-t = sum(int(s.get("tests", 0)) for s in suites)
-f = sum(int(s.get("failures", 0)) + int(s.get("errors", 0)) for s in suites)
-k = sum(int(s.get("skipped", 0)) for s in suites)
-print(t - f - k, f, k)
-EOF
-)"
   [[ "$rc" == 5 ]] && say "python: pytest collected no tests (exit 5)"
-  # shellcheck disable=SC2086 # three numbers
-  count python ${counts:-0 0 0} "$rc"
+  # shellcheck disable=SC2046 # three numbers
+  count python $(pytest_counts "$OUT/py.xml" "$rc") "$rc"
 }
 
 # The suites start ./larch run themselves; build first so that their startup waits do not include a build.
 build_ok=1
 if [[ -z "${LARCH_E2E_BASE_URL:-}" ]]; then
-  if ! "$ROOT/larch" run --help >"$OUT/build.log" 2>&1; then
-    tail -n 30 "$OUT/build.log" >&2
-    say "building the server failed"
-    build_ok=0
-  fi
+  larch_builds || { say "building the server failed"; build_ok=0; }
 fi
 
 for suite in "${suites[@]}"; do

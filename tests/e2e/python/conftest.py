@@ -1,17 +1,17 @@
 """Fixtures: a real `./larch run` on loopback (temp data dir, free port, no multicast), and one asyncio loop that
-the matrix-nio clients of a test module share.
+the matrix-nio clients of the run share.
 
 LARCH_E2E_BASE_URL=http://127.0.0.1:PORT runs the tests against a server that is already up instead (debugging aid).
 LARCH_E2E_START_TIMEOUT_S bounds the wait for the startup line (default 90 s: the launcher may have to build first).
 """
 
-import asyncio
 import os
 import re
 import shutil
 import signal
 import socket
 import subprocess
+import sys
 import tempfile
 import time
 from pathlib import Path
@@ -19,6 +19,12 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parents[3]
+# The interop suites' shared nio helpers (failure messages, step prerequisites, the event loop).
+sys.path.insert(0, str(ROOT / "tests" / "interop" / "lib"))
+
+from processes import stop_process  # noqa: E402
+from steps import loop  # noqa: E402,F401 (a fixture: one asyncio loop for the run's nio clients)
+
 STARTED = re.compile(r"\bstarted\b.*client_listen=127\.0\.0\.1:(\d+)")
 
 
@@ -70,13 +76,7 @@ class LarchServer:
         raise RuntimeError(f"no 'started ... client_listen=' line from ./larch run within {timeout_s} s:\n{tail}")
 
     def stop(self):
-        if self.proc is not None and self.proc.poll() is None:
-            self.proc.send_signal(signal.SIGTERM)
-            try:
-                self.proc.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                self.proc.kill()
-                self.proc.wait(timeout=10)
+        stop_process(self.proc, 10)
         if not os.environ.get("LARCH_E2E_KEEP"):
             shutil.rmtree(self.work, ignore_errors=True)
 
@@ -99,11 +99,3 @@ def server():
     finally:
         srv.stop()
         signal.signal(signal.SIGTERM, previous)
-
-
-@pytest.fixture(scope="module")
-def loop():
-    lp = asyncio.new_event_loop()
-    yield lp
-    lp.run_until_complete(lp.shutdown_asyncgens())
-    lp.close()

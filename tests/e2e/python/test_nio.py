@@ -11,7 +11,6 @@ import os
 import time
 
 import aiohttp
-import pytest
 from nio import (
     AsyncClient,
     AsyncClientConfig,
@@ -27,6 +26,9 @@ from nio import (
     WhoamiResponse,
 )
 
+from matrix_client import describe, expect
+from steps import clients_closed_at_end, prerequisites
+
 PASSWORD = {"alice": "thus-with-a-kiss-i-die", "bob": "parting-is-such-sweet-sorrow"}
 # Against an external server (LARCH_E2E_BASE_URL) the names get a suffix so that runs do not collide.
 SUFFIX = f"-py{int(time.time() * 1000):x}" if os.environ.get("LARCH_E2E_BASE_URL") else ""
@@ -34,26 +36,8 @@ NAME = {who: f"nio{who}{SUFFIX}" for who in ("alice", "bob")}
 STEP_TIMEOUT_S = 20
 
 state = {"done": set()}  # shared by the tests of this module, in order
-
-
-def needs(*steps):
-    missing = [s for s in steps if s not in state["done"]]
-    if missing:
-        pytest.skip(f"needs: {', '.join(missing)}")
-
-
-def describe(resp) -> str:
-    """The request and answer behind a nio response, for failure messages."""
-    tr = getattr(resp, "transport_response", None)
-    where = f"{tr.method} {tr.url.path} -> {tr.status}" if tr is not None else "(no HTTP response)"
-    if isinstance(resp, ErrorResponse):
-        return f"{where} {resp.status_code or ''} {resp.message!r}"
-    return f"{where} {type(resp).__name__}"
-
-
-def expect(resp, cls, what):
-    assert isinstance(resp, cls), f"{what}: expected {cls.__name__}, got {type(resp).__name__}: {describe(resp)}"
-    return resp
+needs = prerequisites(state)
+close_clients = clients_closed_at_end(state)
 
 
 def run(loop, coro, timeout=STEP_TIMEOUT_S):
@@ -64,13 +48,6 @@ def client(server, who=None) -> AsyncClient:
     c = AsyncClient(server, NAME[who] if who else "", config=AsyncClientConfig(encryption_enabled=False, store_sync_tokens=False))
     state.setdefault("clients", []).append(c)
     return c
-
-
-@pytest.fixture(scope="module", autouse=True)
-def close_clients(loop):
-    yield
-    for c in state.get("clients", []):
-        loop.run_until_complete(c.close())
 
 
 def joined_timeline(sync: SyncResponse, room_id: str):

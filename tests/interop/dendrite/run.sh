@@ -7,8 +7,8 @@
 #                                                     (federation/test_federation.py; extra arguments go to pytest)
 #   tests/interop/dendrite/run.sh dendrite-dendrite   the same scenario between two Dendrite nodes: validates it
 #
-# The federation modes share tests/interop/p2p's node classes, nio helpers and runner functions (p2p/lib.sh); they
-# print "dendrite-interop: N passed, N failed, N skipped" last. The peering checks:
+# The federation modes share tests/interop/p2p's venv and the interop suites' node classes, nio helpers and runner
+# functions (../lib); they print "dendrite-interop: N passed, N failed, N skipped" last. The peering checks:
 # 1. Builds (or reuses) the Dendrite binary with scripts/build-dendrite.sh and the Larch jars (`larch run --help`),
 #    both outside the namespace, since they may need the package registries.
 # 2. Runs interop_test.py in a fresh network namespace whose only interface is `lo` (dendrite.sh netns: `unshare -n`
@@ -21,61 +21,26 @@ set -uo pipefail
 
 HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 ROOT="$(cd "$HERE/../../.." && pwd)"
-export PYTHONDONTWRITEBYTECODE=1
+TAG=dendrite-interop
+# shellcheck source=SCRIPTDIR/../lib/runner.sh
+source "$ROOT/tests/interop/lib/runner.sh"
 
-case "${1:-}" in
-  larch-dendrite | dendrite-dendrite)
-    MODE="$1"
-    shift
-    P2P_DIR="$ROOT/tests/interop/p2p"
-    TAG=dendrite-interop
-    OUT="$(mktemp -d)"
-    trap 'rm -rf "$OUT"' EXIT
-    started=$SECONDS
-    # shellcheck source=../p2p/lib.sh
-    source "$P2P_DIR/lib.sh"
-    require_namespace_tools
-    need_dendrite
-    [[ "$MODE" == larch-dendrite ]] && need_larch
-    install_driver
-    export FED_MODE="$MODE"
-    run_pytest_in_namespace "$HERE/federation" "$@"
-    ;;
-  "" | peering) ;;
-  *) echo "usage: $0 [peering|larch-dendrite|dendrite-dendrite] [pytest args...]" >&2; exit 2 ;;
-esac
+MODE="$(mode_of "${1:-}" peering larch-dendrite dendrite-dendrite)" || exit 2
+[[ $# -gt 0 ]] && shift
 
-export LARCH_RUN="${LARCH_RUN:-$ROOT/larch run}"
-
-unavailable() {
-  if [[ "${CI:-}" == "true" ]]; then
-    echo "dendrite-interop: FAIL: $*" >&2
-    echo "dendrite-interop: 0 passed, 1 failed, 0 skipped"
-    exit 1
-  fi
-  echo "dendrite-interop: ************************************************************" >&2
-  echo "dendrite-interop: SKIPPED: $*" >&2
-  echo "dendrite-interop: ************************************************************" >&2
-  echo "dendrite-interop: 0 passed, 0 failed, 1 skipped"
-  exit 0
-}
-
-command -v unshare >/dev/null || unavailable "unshare (util-linux) is not installed"
-command -v ip >/dev/null || unavailable "ip (iproute2) is not installed"
-command -v curl >/dev/null || unavailable "curl is not installed"
-command -v python3 >/dev/null || unavailable "python3 is not installed"
-unshare -rn true 2>/dev/null || unshare -n true 2>/dev/null || unavailable "cannot create a network namespace here"
-
-if [[ -z "${DENDRITE_BIN:-}" ]]; then
-  DENDRITE_BIN="$("$ROOT/scripts/build-dendrite.sh")" || unavailable "building dendrite-demo-pinecone failed"
+require_namespace_tools
+need_dendrite
+if [[ "$MODE" == peering ]]; then
+  export LARCH_RUN="${LARCH_RUN:-$ROOT/larch run}"
+  larch_builds "$LARCH_RUN" || { say "FAIL: '$LARCH_RUN --help' failed (Larch does not build?)"; finish 0 1 0; }
+  # interop_test.py prints the closing line itself; nothing of OUT is needed past here.
+  rm -rf "$OUT"
+  trap - EXIT
+  # shellcheck disable=SC2086 # a command line
+  exec $IN_P2P_NAMESPACE python3 "$HERE/interop_test.py"
 fi
-export DENDRITE_BIN
-
-# shellcheck disable=SC2086 # LARCH_RUN is a command line
-$LARCH_RUN --help >/dev/null || {
-  echo "dendrite-interop: FAIL: '$LARCH_RUN --help' failed (Larch does not build?)" >&2
-  echo "dendrite-interop: 0 passed, 1 failed, 0 skipped"
-  exit 1
-}
-
-exec "$HERE/dendrite.sh" netns python3 "$HERE/interop_test.py"
+[[ "$MODE" == larch-dendrite ]] && need_larch
+# The federation modes share tests/interop/p2p's venv (matrix-nio and pytest with tests/e2e/python's pins).
+install_venv "$ROOT/tests/interop/p2p/.venv" "$ROOT/tests/e2e/python/requirements.txt" || finish 0 1 0
+export FED_MODE="$MODE"
+IN_NAMESPACE="$IN_P2P_NAMESPACE" run_pytest "$HERE/federation" "$ROOT/tests/interop/p2p/.venv/bin/python" "$@"

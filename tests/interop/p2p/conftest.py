@@ -7,16 +7,20 @@ namespace; P2P_KEEP=1 keeps the work dir (data dirs and logs).
 """
 
 import os
-import shutil
-import signal
-import tempfile
+import sys
 from pathlib import Path
 
 import pytest
 
-from harness import NODES, _fresh_exchanges, loop, pytest_runtest_makereport, pytest_terminal_summary  # noqa: F401
-from clients import note
-from nodes import DendriteNode, LarchNode, in_loopback_only_namespace
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "lib"))  # the interop suites' shared code
+# The event loop, the per-step failure report and the end-of-run notes; rewritten asserts, as in a conftest.
+pytest_plugins = ["steps"]
+pytest.register_assert_rewrite("steps", "matrix_client")
+
+from p2p_nodes import DendriteNode, LarchNode, in_loopback_only_namespace  # noqa: E402
+from steps import configure, scenario_mode, stopped_at_end, work_dir  # noqa: E402
+
+configure(tag="p2p", step_timeout_s=float(os.environ.get("P2P_STEP_TIMEOUT_S", "45")))
 
 MODES = ("larch", "dendrite")
 # Fixed ports: the namespace is fresh, so they are free. Client API 81xx (also /pinecone and /ws), overlay 51xx.
@@ -41,41 +45,26 @@ class Line:
     def all(self):
         return (self.a, self.b, self.c)
 
+    def stop(self):
+        for node in (self.c, self.a, self.b):
+            node.stop()
+
 
 # Module scope: the line's nodes stop when test_line.py is done, before test_relay.py starts its own three.
 @pytest.fixture(scope="module")
 def line():
-    mode = os.environ.get("P2P_MODE", "larch")
-    if mode not in MODES:
-        raise pytest.UsageError(f"P2P_MODE={mode!r}: one of {', '.join(MODES)}")
+    mode = scenario_mode("P2P_MODE", MODES)
     if not in_loopback_only_namespace():
         raise pytest.UsageError("not in a loopback-only network namespace: start through tests/interop/p2p/run.sh")
-    work = Path(tempfile.mkdtemp(prefix=f"p2p-line-{mode}-"))
-
-    # SIGTERM (e.g. a CI timeout) unwinds like Ctrl-C, so the finally below still stops every node.
-    def on_term(signum, frame):
-        raise KeyboardInterrupt(f"signal {signum}")
-
-    previous = signal.signal(signal.SIGTERM, on_term)
-    nodes = Line(mode, work)
-    NODES["get"] = nodes.all
-    try:
+    with work_dir(f"p2p-line-{mode}-", "P2P_KEEP") as work, stopped_at_end(Line(mode, work)) as nodes:
         yield nodes
-    finally:
-        for node in (nodes.c, nodes.a, nodes.b):
-            node.stop()
-        signal.signal(signal.SIGTERM, previous)
-        if os.environ.get("P2P_KEEP"):
-            note(f"kept the work dir (P2P_KEEP): {work}")
-        else:
-            shutil.rmtree(work, ignore_errors=True)
 
 
 # The relay scenario (test_relay.py) runs its own three nodes, on other ports and in another work dir.
 RELAY_PORTS = {"A": (8111, 5111), "B": (8112, 5112), "C": (8113, 5113)}
 
 
-class RelayLine:
+class RelayLine(Line):
     """A–B–C again, B a store-and-forward relay (`--relay true`) that A and C both trust (`--relay-server <B hex>`,
     added by the scenario once B has started: its name is its key). Larch only: a Dendrite sender never relays
     unless its config enables relays and its database lists them (p2p-federation.md 5.2)."""
@@ -91,9 +80,6 @@ class RelayLine:
         for node in (self.a, self.c):
             node.extra_args = ["--relay-server", self.b.server_name]
 
-    def all(self):
-        return (self.a, self.b, self.c)
-
 
 @pytest.fixture(scope="module")
 def relay_line():
@@ -102,21 +88,6 @@ def relay_line():
         pytest.skip(f"P2P_MODE={mode}: the relay scenario needs Larch senders (Dendrite's never relay by default)")
     if not in_loopback_only_namespace():
         raise pytest.UsageError("not in a loopback-only network namespace: start through tests/interop/p2p/run.sh")
-    work = Path(tempfile.mkdtemp(prefix="p2p-relay-larch-"))
-
-    def on_term(signum, frame):
-        raise KeyboardInterrupt(f"signal {signum}")
-
-    previous = signal.signal(signal.SIGTERM, on_term)
-    nodes = RelayLine(work)
-    NODES["get"] = nodes.all
-    try:
+    with work_dir("p2p-relay-larch-", "P2P_KEEP", "the relay scenario's work dir") as work, \
+            stopped_at_end(RelayLine(work)) as nodes:
         yield nodes
-    finally:
-        for node in (nodes.c, nodes.a, nodes.b):
-            node.stop()
-        signal.signal(signal.SIGTERM, previous)
-        if os.environ.get("P2P_KEEP"):
-            note(f"kept the relay scenario's work dir (P2P_KEEP): {work}")
-        else:
-            shutil.rmtree(work, ignore_errors=True)

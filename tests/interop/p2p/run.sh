@@ -16,22 +16,15 @@ set -uo pipefail
 P2P_DIR="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 ROOT="$(cd "$P2P_DIR/../../.." && pwd)"
 TAG=p2p
-OUT="$(mktemp -d)"
-trap 'rm -rf "$OUT"' EXIT
-export PYTHONDONTWRITEBYTECODE=1
-started=$SECONDS
-# shellcheck source=lib.sh
-source "$P2P_DIR/lib.sh"
+# shellcheck source=SCRIPTDIR/../lib/runner.sh
+source "$ROOT/tests/interop/lib/runner.sh"
 
-MODE="${1:-larch}"
+MODE="$(mode_of "${1:-}" larch dendrite)" || exit 2
 [[ $# -gt 0 ]] && shift
-case "$MODE" in
-  larch | dendrite) ;;
-  *) echo "usage: $0 [larch|dendrite] [pytest args...]" >&2; exit 2 ;;
-esac
 
 require_namespace_tools
 if [[ "$MODE" == dendrite ]]; then need_dendrite; else need_larch; fi
-install_driver
+# matrix-nio and pytest with tests/e2e/python's pins; installed outside the namespace (pip).
+install_venv "$P2P_DIR/.venv" "$ROOT/tests/e2e/python/requirements.txt" || finish 0 1 0
 export P2P_MODE="$MODE"
-run_pytest_in_namespace "$P2P_DIR" "$@"
+IN_NAMESPACE="$IN_P2P_NAMESPACE" run_pytest "$P2P_DIR" "$P2P_DIR/.venv/bin/python" "$@"

@@ -15,7 +15,6 @@ import struct
 import time
 import zlib
 
-import pytest
 from nio import (
     JoinResponse,
     MemoryDownloadResponse,
@@ -28,19 +27,9 @@ from nio import (
     UploadResponse,
 )
 
-from clients import (
-    STEP_TIMEOUT_S,
-    back_paginate,
-    expect,
-    flows,
-    note,
-    register,
-    run,
-    send_text,
-    timeline_items,
-    wait_until,
-)
-from nodes import wait_peered
+from matrix_client import back_paginate, expect, flows, register, run, send_text, timeline_items, wait_until
+from p2p_nodes import wait_peered
+from steps import clients_closed_at_end, note, prerequisites
 
 CATCHUP_TIMEOUT_S = float(os.environ.get("P2P_CATCHUP_TIMEOUT_S", "60"))
 PEER_TIMEOUT_S = float(os.environ.get("P2P_PEER_TIMEOUT_S", "60"))
@@ -54,12 +43,8 @@ RTT_ROUNDS = int(os.environ.get("P2P_RTT_ROUNDS", "10"))
 SUFFIX = f"{int(time.time() * 1000) % 36**6:x}"
 
 state = {"done": set()}  # shared by the steps, in order
-
-
-def needs(*steps):
-    missing = [s for s in steps if s not in state["done"]]
-    if missing:
-        pytest.skip(f"needs: {', '.join(missing)}")
+needs = prerequisites(state)
+close_clients = clients_closed_at_end(state)
 
 
 def png(width: int, height: int) -> bytes:
@@ -72,13 +57,6 @@ def png(width: int, height: int) -> bytes:
                     for y in range(height))  # filter byte 0, then RGB per pixel
     return (b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0)) +
             chunk(b"IDAT", zlib.compress(rows)) + chunk(b"IEND", b""))
-
-
-@pytest.fixture(scope="module", autouse=True)
-def close_clients(loop):
-    yield
-    for c in state.get("clients", []):
-        loop.run_until_complete(c.close())
 
 
 def test_a_a_and_b_peer(line, loop):
@@ -277,5 +255,5 @@ def test_i_c_offline_then_catches_up(line, loop):
     assert sorted(set(got)) == missed and len(got) == len(missed), (
         f"carol received the 3 messages sent while C was offline, once each, within {CATCHUP_TIMEOUT_S:.0f} s of "
         f"C's restart ({how}); got {got}")
-    flows(loop, carol, alice, room, "C is back and caught up", STEP_TIMEOUT_S)
+    flows(loop, carol, alice, room, "C is back and caught up")
     state["done"].add("catch-up")

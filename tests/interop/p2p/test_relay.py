@@ -19,31 +19,20 @@ import os
 import re
 import time
 
-import pytest
 from nio import JoinResponse, RoomCreateResponse, RoomPreset, RoomVisibility, SyncResponse
 
-from clients import STEP_TIMEOUT_S, expect, flows, note, register, run, send_text, wait_until
-from nodes import wait_peered
+from matrix_client import expect, flows, register, run, send_text, wait_until
+from p2p_nodes import wait_peered
+from steps import clients_closed_at_end, note, prerequisites
 
 CATCHUP_TIMEOUT_S = float(os.environ.get("P2P_CATCHUP_TIMEOUT_S", "60"))
 PEER_TIMEOUT_S = float(os.environ.get("P2P_PEER_TIMEOUT_S", "60"))
 HANDOVER_TIMEOUT_S = float(os.environ.get("P2P_RELAY_HANDOVER_TIMEOUT_S", "120"))
 SUFFIX = f"{int(time.time() * 1000) % 36**6:x}"
 
-state = {"done": set()}
-
-
-def needs(*steps):
-    missing = [s for s in steps if s not in state["done"]]
-    if missing:
-        pytest.skip(f"needs: {', '.join(missing)}")
-
-
-@pytest.fixture(scope="module", autouse=True)
-def close_clients(loop):
-    yield
-    for c in state.get("clients", []):
-        loop.run_until_complete(c.close())
+state = {"done": set()}  # shared by the steps, in order
+needs = prerequisites(state)
+close_clients = clients_closed_at_end(state)
 
 
 def handed_over(log: str, destination: str):
@@ -152,5 +141,5 @@ def test_relay_b_offline_c_gets_messages_through_b(relay_line, loop):
     assert len(acked) >= txns, f"B deleted each transaction once C had it: {len(acked)} of {txns}"
     note(f"relay: C up again {t0 - t_start:.1f} s after its start, peered with B at {t_peered:.1f} s; carol had the "
          f"{len(missed)} relayed messages {took:.1f} s after C's client API was up")
-    flows(loop, carol, alice, room, "back, and caught up through the relay (from C)", STEP_TIMEOUT_S)
+    flows(loop, carol, alice, room, "back, and caught up through the relay (from C)")
     state["done"].add("relayed")

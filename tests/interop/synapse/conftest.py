@@ -9,25 +9,24 @@ dir (configs, databases, logs). A failed test's report carries every HTTP exchan
 both servers' logs.
 """
 
-import asyncio
 import os
-import shutil
-import signal
 import subprocess
-import tempfile
+import sys
 import time
 from pathlib import Path
 
 import pytest
 
-from nodes import ROOT, LarchNode, SynapseNode
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "lib"))  # the interop suites' shared code
+# The event loop, the per-step failure report and the end-of-run notes; rewritten asserts, as in a conftest.
+pytest_plugins = ["steps"]
+pytest.register_assert_rewrite("steps", "matrix_client")
+
+from nodes import ROOT, LarchNode, SynapseNode  # noqa: E402
+from steps import configure, note, scenario_mode, stopped_at_end, work_dir  # noqa: E402
 
 MODES = ("larch-synapse", "synapse-synapse")
-
-# Every HTTP exchange of the test now running, as one line each; conftest's report hook prints them on failure.
-EXCHANGES = []
-# Lines for the end-of-run summary (e.g. how long the peer took to catch up after its restart).
-NOTES = []
+configure(tag="interop", step_timeout_s=float(os.environ.get("INTEROP_STEP_TIMEOUT_S", "30")))
 
 
 class ExternalNode:
@@ -58,74 +57,41 @@ def synapse_python() -> str:
     return res.stdout.strip().splitlines()[-1]
 
 
-@pytest.fixture(scope="session")
-def servers():
-    """(local, peer), both started; stopped at the end whatever happened."""
-    mode = os.environ.get("INTEROP_MODE", "larch-synapse")
-    if mode not in MODES:
-        raise pytest.UsageError(f"INTEROP_MODE={mode!r}: one of {', '.join(MODES)}")
-    work = Path(tempfile.mkdtemp(prefix=f"interop-{mode}-"))
+class Servers:
+    """local and peer; the ones this run starts are stopped in the reverse order."""
 
-    # SIGTERM (e.g. a CI timeout) unwinds like Ctrl-C, so the finally below still stops both servers.
-    def on_term(signum, frame):
-        raise KeyboardInterrupt(f"signal {signum}")
-
-    previous = signal.signal(signal.SIGTERM, on_term)
-    started = []
-    try:
+    def __init__(self, mode: str, work: Path):
         py = synapse_python()
-        peer = SynapseNode(work / "peer", py, label="peer")
+        self.peer = SynapseNode(work / "peer", py, label="peer")
         if os.environ.get("INTEROP_LOCAL_URL"):
-            local = ExternalNode(os.environ["INTEROP_LOCAL_URL"], os.environ["INTEROP_LOCAL_SERVER_NAME"])
+            self.local = ExternalNode(os.environ["INTEROP_LOCAL_URL"], os.environ["INTEROP_LOCAL_SERVER_NAME"])
         elif mode == "synapse-synapse":
-            local = SynapseNode(work / "local", py, label="local")
+            self.local = SynapseNode(work / "local", py, label="local")
         else:
-            local = LarchNode(work / "local", label="local")
-        for node in (peer, local):
+            self.local = LarchNode(work / "local", label="local")
+        self.started = []
+
+    def all(self):
+        return (self.local, self.peer)
+
+    def start(self):
+        for node in (self.peer, self.local):
             if isinstance(node, ExternalNode):
                 continue
             t0 = time.monotonic()
-            started.append(node)
+            self.started.append(node)
             node.start()
-            NOTES.append(f"{node.describe()} ready in {time.monotonic() - t0:.1f} s")
-        yield local, peer
-    finally:
-        for node in reversed(started):
+            note(f"{node.describe()} ready in {time.monotonic() - t0:.1f} s")
+
+    def stop(self):
+        for node in reversed(self.started):
             node.stop()
-        signal.signal(signal.SIGTERM, previous)
-        if os.environ.get("INTEROP_KEEP"):
-            NOTES.append(f"kept the work dir (INTEROP_KEEP): {work}")
-        else:
-            shutil.rmtree(work, ignore_errors=True)
 
 
 @pytest.fixture(scope="session")
-def loop():
-    lp = asyncio.new_event_loop()
-    yield lp
-    lp.run_until_complete(lp.shutdown_asyncgens())
-    lp.close()
-
-
-@pytest.fixture(autouse=True)
-def _fresh_exchanges():
-    EXCHANGES.clear()
-    yield
-
-
-@pytest.hookimpl(hookwrapper=True)
-def pytest_runtest_makereport(item, call):
-    outcome = yield
-    rep = outcome.get_result()
-    if not rep.failed:
-        return
-    if EXCHANGES:
-        rep.sections.append(("HTTP exchanges of this test (oldest first)", "\n".join(EXCHANGES[-150:])))
-    nodes = item.funcargs.get("servers") if hasattr(item, "funcargs") else None
-    for node in nodes or ():
-        rep.sections.append((f"log tail: {node.describe()}", node.log_tail(80)))
-
-
-def pytest_terminal_summary(terminalreporter):
-    for line in NOTES:
-        terminalreporter.write_line(f"interop: {line}")
+def servers():
+    """(local, peer), both started; stopped at the end whatever happened."""
+    mode = scenario_mode("INTEROP_MODE", MODES)
+    with work_dir(f"interop-{mode}-", "INTEROP_KEEP") as work, stopped_at_end(Servers(mode, work)) as nodes:
+        nodes.start()
+        yield nodes.local, nodes.peer

@@ -28,6 +28,10 @@ import urllib.error
 import urllib.request
 from pathlib import Path
 
+# The interop suites' shared code; also when run as a command (scripts/synapse.sh).
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "lib"))
+from processes import stop_process as stop_popen  # noqa: E402
+
 ROOT = Path(__file__).resolve().parents[3]
 
 
@@ -96,16 +100,7 @@ open(sys.argv[2], "wb").write(key.private_bytes(serialization.Encoding.PEM, seri
 def stop_process(proc_or_pid, grace_s: float = 20.0) -> None:
     """SIGTERM, then SIGKILL after grace_s; waits for the exit either way."""
     if isinstance(proc_or_pid, subprocess.Popen):
-        proc = proc_or_pid
-        if proc.poll() is not None:
-            return
-        proc.send_signal(signal.SIGTERM)
-        try:
-            proc.wait(timeout=grace_s)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait(timeout=10)
-        return
+        return stop_popen(proc_or_pid, grace_s)
     pid = int(proc_or_pid)
     try:
         os.kill(pid, signal.SIGTERM)

@@ -7,17 +7,17 @@
 // image goes through the content repository (authenticated download and thumbnail), and a mention of bob in a plain
 // room raises his highlight count in /sync.
 //
-// Same step machinery as two-users.test.mjs: a step whose prerequisite failed is skipped; waits are bounded and name
+// Same step machinery as two-users.test.mjs (lib/steps.mjs): a step whose prerequisite failed is skipped; waits are bounded and name
 // what they waited for and which HTTP requests failed meanwhile.
 import "../lib/sdk-setup.mjs";
-import { after, before, describe, it } from "node:test";
+import { after, before, describe } from "node:test";
 import assert from "node:assert/strict";
 import zlib from "node:zlib";
 import * as sdk from "matrix-js-sdk";
 import { EventShieldReason } from "matrix-js-sdk/lib/crypto-api/index.js";
 import { startServer } from "../lib/server.mjs";
+import { stepsInOrder } from "../lib/steps.mjs";
 import { eventually, expectOk, httpLog, recentFailures, recordingFetch } from "../lib/util.mjs";
-import { sdkLog } from "../lib/sdk-setup.mjs";
 
 const { ClientEvent, RoomEvent, RoomMemberEvent, MatrixEventEvent, NotificationCountType } = sdk;
 
@@ -41,35 +41,7 @@ let roomId; // the encrypted room
 let secretEventId;
 let image; // {mxc, bytes}
 
-// ---- step machinery (as in two-users.test.mjs) -----------------------------------------------------------------
-const passed = new Set();
-function step(name, needs, fn, timeoutMs = 30_000) {
-    it(name, { timeout: timeoutMs + 5_000 }, async (t) => {
-        const missing = needs.filter((n) => !passed.has(n));
-        if (missing.length) {
-            t.skip(`needs: ${missing.join(", ")}`);
-            return;
-        }
-        let timer;
-        try {
-            await Promise.race([
-                fn(t),
-                new Promise((_, reject) => {
-                    timer = setTimeout(
-                        () => reject(new Error(`step did not finish within ${timeoutMs} ms\nHTTP failures:\n${recentFailures()}`)),
-                        timeoutMs,
-                    );
-                }),
-            ]);
-        } catch (e) {
-            if (sdkLog.length) e.message += `\nlast SDK warnings/errors:\n  ${sdkLog.slice(-6).join("\n  ")}`;
-            throw e;
-        } finally {
-            clearTimeout(timer);
-        }
-        passed.add(name);
-    });
-}
+const step = stepsInOrder(30_000);
 
 /** Resolves once the async `check()` returns a truthy value (polled every 100 ms); rejects after `timeoutMs`. */
 async function eventuallyAsync(check, { what, timeoutMs = 15_000 }) {
@@ -130,6 +102,19 @@ async function cryptoClient(who, res) {
         on: [[client, ClientEvent.Sync]],
     });
     return client;
+}
+
+/** bob's /sync shows alice's invite to `room`, he joins, and alice's /sync shows him joined; `which` names the room. */
+async function bobAcceptsInvite(room, which) {
+    await eventually(() => c.bob.getRoom(room)?.getMyMembership() === "invite", {
+        what: `bob's /sync to show the invite to ${which}`,
+        on: [[c.bob, [ClientEvent.Room, RoomMemberEvent.Membership]]],
+    });
+    await expectOk(() => c.bob.joinRoom(room), `bob joins ${which}`);
+    await eventually(() => c.alice.getRoom(room)?.getMember(creds.bob.user_id)?.membership === "join", {
+        what: `alice's /sync to show bob joined ${which}`,
+        on: [[c.alice, RoomMemberEvent.Membership]],
+    });
 }
 
 /** The devices of `userId` alice's crypto knows, as a list of device IDs. */
@@ -240,15 +225,7 @@ describe("matrix-js-sdk Rust crypto, media and mentions against ./larch run", { 
             "POST /createRoom with m.room.encryption",
         );
         roomId = res.room_id;
-        await eventually(() => c.bob.getRoom(roomId)?.getMyMembership() === "invite", {
-            what: "bob's /sync to show the invite",
-            on: [[c.bob, [ClientEvent.Room, RoomMemberEvent.Membership]]],
-        });
-        await expectOk(() => c.bob.joinRoom(roomId), "bob joins");
-        await eventually(() => c.alice.getRoom(roomId)?.getMember(creds.bob.user_id)?.membership === "join", {
-            what: "alice's /sync to show bob joined",
-            on: [[c.alice, RoomMemberEvent.Membership]],
-        });
+        await bobAcceptsInvite(roomId, "the encrypted room");
         assert.equal(await c.alice.getCrypto().isEncryptionEnabledInRoom(roomId), true, "alice's crypto sees the room as encrypted");
         await eventuallyAsync(() => c.bob.getCrypto().isEncryptionEnabledInRoom(roomId), { what: "bob's crypto to see the room as encrypted" });
     });
@@ -351,15 +328,7 @@ describe("matrix-js-sdk Rust crypto, media and mentions against ./larch run", { 
             () => c.alice.createRoom({ name: "Verona square", preset: "private_chat", invite: [creds.bob.user_id] }),
             "POST /createRoom (unencrypted: the server can only see mentions in cleartext)",
         );
-        await eventually(() => c.bob.getRoom(plainRoom)?.getMyMembership() === "invite", {
-            what: "bob's /sync to show the invite to the plain room",
-            on: [[c.bob, [ClientEvent.Room, RoomMemberEvent.Membership]]],
-        });
-        await expectOk(() => c.bob.joinRoom(plainRoom), "bob joins the plain room");
-        await eventually(() => c.alice.getRoom(plainRoom)?.getMember(creds.bob.user_id)?.membership === "join", {
-            what: "alice's /sync to show bob joined the plain room",
-            on: [[c.alice, RoomMemberEvent.Membership]],
-        });
+        await bobAcceptsInvite(plainRoom, "the plain room");
         const highlights = () => c.bob.getRoom(plainRoom)?.getUnreadNotificationCount(NotificationCountType.Highlight) ?? 0;
         assert.equal(highlights(), 0, "no highlight before the mention");
         const { event_id } = await expectOk(

@@ -5,12 +5,12 @@
 // not turn into a dozen confusing failures. Every wait is bounded and names what it waited for and which HTTP
 // requests failed meanwhile.
 import "../lib/sdk-setup.mjs";
-import { after, before, describe, it } from "node:test";
+import { after, before, describe } from "node:test";
 import assert from "node:assert/strict";
 import * as sdk from "matrix-js-sdk";
 import { startServer } from "../lib/server.mjs";
-import { eventually, expectOk, httpLog, recentFailures, recordingFetch } from "../lib/util.mjs";
-import { sdkLog } from "../lib/sdk-setup.mjs";
+import { stepsInOrder } from "../lib/steps.mjs";
+import { eventually, expectOk, httpLog, recordingFetch } from "../lib/util.mjs";
 
 const { ClientEvent, RoomEvent, RoomMemberEvent, Direction, InteractiveAuth, EventType, MatrixError } = sdk;
 
@@ -30,35 +30,7 @@ const live = new Map(); // client -> live Room.timeline events (from /sync)
 let roomId;
 const sent = { alice: [], bob: [] }; // {event_id, body} in send order
 
-// ---- step machinery -------------------------------------------------------------------------------------------
-const passed = new Set();
-function step(name, needs, fn, timeoutMs = 20_000) {
-    it(name, { timeout: timeoutMs + 5_000 }, async (t) => {
-        const missing = needs.filter((n) => !passed.has(n));
-        if (missing.length) {
-            t.skip(`needs: ${missing.join(", ")}`);
-            return;
-        }
-        let timer;
-        try {
-            await Promise.race([
-                fn(t),
-                new Promise((_, reject) => {
-                    timer = setTimeout(
-                        () => reject(new Error(`step did not finish within ${timeoutMs} ms\nHTTP failures:\n${recentFailures()}`)),
-                        timeoutMs,
-                    );
-                }),
-            ]);
-        } catch (e) {
-            if (sdkLog.length) e.message += `\nlast SDK warnings/errors:\n  ${sdkLog.slice(-6).join("\n  ")}`;
-            throw e;
-        } finally {
-            clearTimeout(timer);
-        }
-        passed.add(name);
-    });
-}
+const step = stepsInOrder(20_000);
 
 function makeClient(who, { user_id, access_token, device_id }) {
     const client = sdk.createClient({

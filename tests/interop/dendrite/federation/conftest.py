@@ -4,24 +4,25 @@ Larch's TCP overlay port in larch-dendrite mode, the other Dendrite's ws://…/w
 -listen flag opens nothing, p2p-federation.md 3.3).
 
 FED_MODE picks who "local" is: larch-dendrite (default) or dendrite-dendrite (validates the scenario). The node
-classes and the nio client helpers are tests/interop/p2p's. tests/interop/dendrite/run.sh sets FED_MODE and puts
+classes and the nio client helpers are the interop suites' shared ones (../../lib). tests/interop/dendrite/run.sh sets FED_MODE and puts
 this process in a loopback-only network namespace; P2P_KEEP=1 keeps the work dir.
 """
 
 import os
-import shutil
-import signal
 import sys
-import tempfile
 from pathlib import Path
 
 import pytest
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "p2p"))
+sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "lib"))  # the interop suites' shared code
+# The event loop, the per-step failure report and the end-of-run notes; rewritten asserts, as in a conftest.
+pytest_plugins = ["steps"]
+pytest.register_assert_rewrite("steps", "matrix_client")
 
-from harness import NODES, _fresh_exchanges, loop, pytest_runtest_makereport, pytest_terminal_summary  # noqa: E402,F401
-from clients import note  # noqa: E402
-from nodes import DendriteNode, LarchNode, in_loopback_only_namespace  # noqa: E402
+from p2p_nodes import DendriteNode, LarchNode, in_loopback_only_namespace  # noqa: E402
+from steps import configure, scenario_mode, stopped_at_end, work_dir  # noqa: E402
+
+configure(tag="p2p", step_timeout_s=float(os.environ.get("P2P_STEP_TIMEOUT_S", "45")))
 
 MODES = ("larch-dendrite", "dendrite-dendrite")
 LOCAL_CLIENT, LOCAL_OVERLAY, DENDRITE_CLIENT = 8201, 5201, 8202  # the namespace is fresh: free by construction
@@ -39,29 +40,15 @@ class Pair:
     def all(self):
         return (self.local, self.dendrite)
 
+    def stop(self):
+        for node in (self.dendrite, self.local):
+            node.stop()
+
 
 @pytest.fixture(scope="session")
 def pair():
-    mode = os.environ.get("FED_MODE", "larch-dendrite")
-    if mode not in MODES:
-        raise pytest.UsageError(f"FED_MODE={mode!r}: one of {', '.join(MODES)}")
+    mode = scenario_mode("FED_MODE", MODES)
     if not in_loopback_only_namespace():
         raise pytest.UsageError("not in a loopback-only network namespace: start through tests/interop/dendrite/run.sh")
-    work = Path(tempfile.mkdtemp(prefix=f"p2p-fed-{mode}-"))
-
-    def on_term(signum, frame):  # a CI timeout unwinds like Ctrl-C, so the finally below still stops both nodes
-        raise KeyboardInterrupt(f"signal {signum}")
-
-    previous = signal.signal(signal.SIGTERM, on_term)
-    nodes = Pair(mode, work)
-    NODES["get"] = nodes.all
-    try:
+    with work_dir(f"p2p-fed-{mode}-", "P2P_KEEP") as work, stopped_at_end(Pair(mode, work)) as nodes:
         yield nodes
-    finally:
-        for node in (nodes.dendrite, nodes.local):
-            node.stop()
-        signal.signal(signal.SIGTERM, previous)
-        if os.environ.get("P2P_KEEP"):
-            note(f"kept the work dir (P2P_KEEP): {work}")
-        else:
-            shutil.rmtree(work, ignore_errors=True)

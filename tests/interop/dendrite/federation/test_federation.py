@@ -12,12 +12,9 @@ FED_DIRECTORY_TIMEOUT_S (30 s) for room directories (Dendrite's fan-out waits 5 
 import os
 import time
 
-import pytest
 from nio import (
-    InviteMemberEvent,
     JoinResponse,
     RoomCreateResponse,
-    RoomInviteResponse,
     RoomPreset,
     RoomResolveAliasResponse,
     RoomVisibility,
@@ -25,27 +22,27 @@ from nio import (
 
 from nio.responses import PublicRoomsResponse
 
-from clients import back_paginate, expect, flows, note, register, run, send_text, timeline_items, wait_until
-from nodes import wait_peered
+from matrix_client import (
+    back_paginate,
+    expect,
+    flows,
+    invite_and_join,
+    register,
+    run,
+    send_text,
+    timeline_items,
+    wait_until,
+)
+from p2p_nodes import wait_peered
+from steps import clients_closed_at_end, note, prerequisites
 
 DIRECTORY_TIMEOUT_S = float(os.environ.get("FED_DIRECTORY_TIMEOUT_S", "30"))
 PEER_TIMEOUT_S = float(os.environ.get("P2P_PEER_TIMEOUT_S", "60"))
 SUFFIX = f"{int(time.time() * 1000) % 36**6:x}"
 
-state = {"done": set()}
-
-
-def needs(*steps):
-    missing = [s for s in steps if s not in state["done"]]
-    if missing:
-        pytest.skip(f"needs: {', '.join(missing)}")
-
-
-@pytest.fixture(scope="module", autouse=True)
-def close_clients(loop):
-    yield
-    for c in state.get("clients", []):
-        loop.run_until_complete(c.close())
+state = {"done": set()}  # shared by the steps, in order
+needs = prerequisites(state)
+close_clients = clients_closed_at_end(state)
 
 
 def test_a_peered_and_registered(pair, loop):
@@ -129,6 +126,16 @@ def public_room_ids(loop, client, what):
     return {room.room_id for room in r.public_rooms}
 
 
+def wait_in_directory(loop, client, room_id, what):
+    """Polls client's /publicRooms until room_id is listed, for at most DIRECTORY_TIMEOUT_S; returns the room IDs
+    of the last answer and the seconds it took."""
+    deadline, t0, seen = time.monotonic() + DIRECTORY_TIMEOUT_S, time.monotonic(), set()
+    while time.monotonic() < deadline and room_id not in seen:
+        seen = public_room_ids(loop, client, what)
+        time.sleep(0 if room_id in seen else 1)
+    return seen, time.monotonic() - t0
+
+
 def test_d_local_public_room_in_dendrite_directory(pair, loop):
     """A local public room appears in dave's /publicRooms: Dendrite asks its direct peers with a signed
     POST /_matrix/federation/v1/publicRooms (p2p-federation.md 5.3)."""
@@ -138,15 +145,12 @@ def test_d_local_public_room_in_dendrite_directory(pair, loop):
     r = expect(run(loop, alice.room_create(visibility=RoomVisibility.public, preset=RoomPreset.public_chat,
                                            alias=f"reef{SUFFIX}", name=name)),
                RoomCreateResponse, "alice: POST /createRoom (public, published to the directory) on local")
-    deadline, t0, seen = time.monotonic() + DIRECTORY_TIMEOUT_S, time.monotonic(), set()
-    while time.monotonic() < deadline and r.room_id not in seen:
-        seen = public_room_ids(loop, dave, "dave: GET /publicRooms on Dendrite")
-        time.sleep(0 if r.room_id in seen else 1)
+    seen, took = wait_in_directory(loop, dave, r.room_id, "dave: GET /publicRooms on Dendrite")
     assert r.room_id in seen, (
         f"alice's public room {r.room_id} is not in dave's /publicRooms after {DIRECTORY_TIMEOUT_S:.0f} s: local "
         f"must answer Dendrite's signed POST /_matrix/federation/v1/publicRooms with its published rooms; dave saw "
         f"{sorted(seen)}")
-    note(f"{pair.mode}: a local public room showed in Dendrite's /publicRooms after {time.monotonic() - t0:.1f} s")
+    note(f"{pair.mode}: a local public room showed in Dendrite's /publicRooms after {took:.1f} s")
     state["done"].add("directory")
 
 
@@ -158,36 +162,13 @@ def test_e_dendrite_public_room_in_local_directory(pair, loop):
     r = expect(run(loop, dave.room_create(visibility=RoomVisibility.public, preset=RoomPreset.public_chat,
                                           alias=f"dunes{SUFFIX}", name=f"Dunes {SUFFIX}")),
                RoomCreateResponse, "dave: POST /createRoom (public) on Dendrite")
-    deadline, t0, seen = time.monotonic() + DIRECTORY_TIMEOUT_S, time.monotonic(), set()
-    while time.monotonic() < deadline and r.room_id not in seen:
-        seen = public_room_ids(loop, alice, "alice: GET /publicRooms on local")
-        time.sleep(0 if r.room_id in seen else 1)
+    seen, took = wait_in_directory(loop, alice, r.room_id, "alice: GET /publicRooms on local")
     assert r.room_id in seen, (
         f"dave's public room {r.room_id} is not in alice's /publicRooms after {DIRECTORY_TIMEOUT_S:.0f} s: local must "
         "send a signed POST /_matrix/federation/v1/publicRooms to its direct overlay peers and merge the answers; "
         f"alice saw {sorted(seen)}")
-    note(f"{pair.mode}: a Dendrite public room showed in local's /publicRooms after {time.monotonic() - t0:.1f} s")
+    note(f"{pair.mode}: a Dendrite public room showed in local's /publicRooms after {took:.1f} s")
     state["done"].add("peer-directory")
-
-
-def invite_and_join(loop, inviter, invitee, name, how):
-    r = expect(run(loop, inviter.room_create(preset=RoomPreset.private_chat, name=name)), RoomCreateResponse,
-               f"{inviter.label}: POST /createRoom (private_chat)")
-    room = r.room_id
-    expect(run(loop, inviter.room_invite(room, invitee.user_id)), RoomInviteResponse,
-           f"{inviter.label}: POST /rooms/{room}/invite {invitee.user_id} — {how['invite']}")
-
-    def invited():
-        return any(isinstance(e, InviteMemberEvent) and e.state_key == invitee.user_id and e.membership == "invite"
-                   for e in invitee.invites.get(room, ()))
-
-    wait_until(loop, invitee, invited, f"the invite to {name} in rooms.invite")
-    expect(run(loop, invitee.join(room)), JoinResponse,
-           f"{invitee.label}: POST /join/{room} after the invite — {how['join']}")
-    wait_until(loop, inviter, lambda: inviter.membership(room, invitee.user_id) == "join",
-               f"{invitee.user_id}'s join in {name}")
-    flows(loop, invitee, inviter, room, f"{invitee.label} made it into {name}")
-    return room
 
 
 def test_f_local_user_invites_dendrite_user(pair, loop):

@@ -7,45 +7,23 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.larch.client.WiredClientApi;
 import dev.larch.client.WiredClientApi.Session;
-import dev.larch.storage.contract.TestDatabase;
+import dev.larch.client.WiredClientApiTest;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
-import org.junit.jupiter.params.ParameterizedClass;
-import org.junit.jupiter.params.provider.EnumSource;
 
 /** {@code /directory/list/room/{roomId}} and {@code /publicRooms} over HTTP, on both databases. */
-@ParameterizedClass(name = "{0}")
-@EnumSource(TestDatabase.class)
-class RoomDirectoryRoutesTest {
-  private final TestDatabase kind;
-  @TempDir Path tempDir;
-  private WiredClientApi api;
+class RoomDirectoryRoutesTest extends WiredClientApiTest {
   private Session alice;
   private Session bob;
 
-  RoomDirectoryRoutesTest(TestDatabase kind) {
-    this.kind = kind;
-  }
-
   @BeforeEach
-  void start() throws Exception {
-    api = new WiredClientApi(kind, tempDir);
+  void logIn() throws Exception {
     alice = api.login("alice", "ALICE1");
     bob = api.login("bob", "BOB1");
-  }
-
-  @AfterEach
-  void stop() throws Exception {
-    if (api != null) {
-      api.close();
-    }
   }
 
   private String createRoom(Session creator, String body) throws Exception {

@@ -1,6 +1,5 @@
 package dev.larch.client.keys;
 
-import dev.larch.client.WiredClientApi;
 import static dev.larch.client.WiredClientApi.deviceKeys;
 import static dev.larch.client.WiredClientApi.publicKey;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -10,48 +9,26 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.larch.client.WiredClientApi.Session;
+import dev.larch.client.WiredClientApiTest;
 import dev.larch.core.crypto.SigningKey;
 import dev.larch.core.crypto.Signatures;
 import dev.larch.core.json.JsonMapper;
-import dev.larch.storage.contract.TestDatabase;
-import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.util.Map;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
-import org.junit.jupiter.params.ParameterizedClass;
-import org.junit.jupiter.params.provider.EnumSource;
 
 /** {@code /keys/device_signing/upload} and {@code /keys/signatures/upload} over HTTP. */
-@ParameterizedClass(name = "{0}")
-@EnumSource(TestDatabase.class)
-class CrossSigningRoutesTest {
-  private final TestDatabase kind;
-  @TempDir Path tempDir;
-  private WiredClientApi api;
+class CrossSigningRoutesTest extends WiredClientApiTest {
   private Session alice;
   private Session bob;
   private final SecureRandom random = new SecureRandom();
 
-  CrossSigningRoutesTest(TestDatabase kind) {
-    this.kind = kind;
-  }
-
   @BeforeEach
-  void start() throws Exception {
-    api = new WiredClientApi(kind, tempDir);
+  void logIn() throws Exception {
     alice = api.login("alice", "ALICE1");
     bob = api.login("bob", "BOB1");
     api.post("/keys/upload", Map.of("device_keys", deviceKeys(alice)), alice.token()).ok();
-  }
-
-  @AfterEach
-  void stop() throws Exception {
-    if (api != null) {
-      api.close();
-    }
   }
 
   private static ObjectNode crossSigningKey(String userId, String usage, SigningKey key, SigningKey signer) {

@@ -1,46 +1,23 @@
 package dev.larch.client.keys;
 
-import dev.larch.client.WiredClientApi;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.larch.client.WiredClientApi.Session;
-import dev.larch.storage.contract.TestDatabase;
-import java.nio.file.Path;
-import org.junit.jupiter.api.AfterEach;
+import dev.larch.client.WiredClientApiTest;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
-import org.junit.jupiter.params.ParameterizedClass;
-import org.junit.jupiter.params.provider.EnumSource;
 
 /** {@code /room_keys/version} and {@code /room_keys/keys} over HTTP. */
-@ParameterizedClass(name = "{0}")
-@EnumSource(TestDatabase.class)
-class KeyBackupRoutesTest {
+class KeyBackupRoutesTest extends WiredClientApiTest {
   private static final String ALGORITHM = "m.megolm_backup.v1.curve25519-aes-sha2";
   private static final String ROOM = "!room:larch.test";
-  private final TestDatabase kind;
-  @TempDir Path tempDir;
-  private WiredClientApi api;
   private Session alice;
 
-  KeyBackupRoutesTest(TestDatabase kind) {
-    this.kind = kind;
-  }
-
   @BeforeEach
-  void start() throws Exception {
-    api = new WiredClientApi(kind, tempDir);
+  void logIn() throws Exception {
     alice = api.login("alice", "ALICE1");
-  }
-
-  @AfterEach
-  void stop() throws Exception {
-    if (api != null) {
-      api.close();
-    }
   }
 
   private static String key(int first, int forwarded, boolean verified, String ciphertext) {

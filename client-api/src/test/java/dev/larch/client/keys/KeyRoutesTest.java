@@ -1,6 +1,5 @@
 package dev.larch.client.keys;
 
-import dev.larch.client.WiredClientApi;
 import static dev.larch.client.WiredClientApi.deviceKeys;
 import static dev.larch.client.WiredClientApi.json;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -10,42 +9,20 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.larch.client.WiredClientApi.Session;
-import dev.larch.storage.contract.TestDatabase;
-import java.nio.file.Path;
+import dev.larch.client.WiredClientApiTest;
 import java.util.Map;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
-import org.junit.jupiter.params.ParameterizedClass;
-import org.junit.jupiter.params.provider.EnumSource;
 
 /** {@code /keys/upload}, {@code /keys/query}, {@code /keys/claim} and {@code /keys/changes} over HTTP. */
-@ParameterizedClass(name = "{0}")
-@EnumSource(TestDatabase.class)
-class KeyRoutesTest {
-  private final TestDatabase kind;
-  @TempDir Path tempDir;
-  private WiredClientApi api;
+class KeyRoutesTest extends WiredClientApiTest {
   private Session alice;
   private Session bob;
 
-  KeyRoutesTest(TestDatabase kind) {
-    this.kind = kind;
-  }
-
   @BeforeEach
-  void start() throws Exception {
-    api = new WiredClientApi(kind, tempDir);
+  void logIn() throws Exception {
     alice = api.login("alice", "ALICE1");
     bob = api.login("bob", "BOB1");
-  }
-
-  @AfterEach
-  void stop() throws Exception {
-    if (api != null) {
-      api.close();
-    }
   }
 
   private static ObjectNode upload(Session session, String oneTimeKeys) {

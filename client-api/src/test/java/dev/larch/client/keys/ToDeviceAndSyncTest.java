@@ -1,53 +1,30 @@
 package dev.larch.client.keys;
 
-import dev.larch.client.WiredClientApi;
 import static dev.larch.client.WiredClientApi.deviceKeys;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.larch.client.WiredClientApi.Session;
-import dev.larch.storage.contract.TestDatabase;
-import java.nio.file.Path;
+import dev.larch.client.WiredClientApiTest;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
-import org.junit.jupiter.params.ParameterizedClass;
-import org.junit.jupiter.params.provider.EnumSource;
 
 /** {@code /sendToDevice} and the end-to-end encryption parts of {@code /sync}, over HTTP. */
-@ParameterizedClass(name = "{0}")
-@EnumSource(TestDatabase.class)
-class ToDeviceAndSyncTest {
-  private final TestDatabase kind;
-  @TempDir Path tempDir;
-  private WiredClientApi api;
+class ToDeviceAndSyncTest extends WiredClientApiTest {
   private Session alice;
   private Session bob;
 
-  ToDeviceAndSyncTest(TestDatabase kind) {
-    this.kind = kind;
-  }
-
   @BeforeEach
-  void start() throws Exception {
-    api = new WiredClientApi(kind, tempDir);
+  void logIn() throws Exception {
     alice = api.login("alice", "ALICE1");
     bob = api.login("bob", "BOB1");
-  }
-
-  @AfterEach
-  void stop() throws Exception {
-    if (api != null) {
-      api.close();
-    }
   }
 
   private void send(String txn, String userId, String device, int n) throws Exception {

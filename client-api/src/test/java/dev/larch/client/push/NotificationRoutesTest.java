@@ -5,47 +5,24 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.larch.client.WiredClientApi;
 import dev.larch.client.WiredClientApi.Session;
-import dev.larch.storage.contract.TestDatabase;
+import dev.larch.client.WiredClientApiTest;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
-import org.junit.jupiter.params.ParameterizedClass;
-import org.junit.jupiter.params.provider.EnumSource;
 
 /** {@code GET /notifications} and durable {@code /pushers} over HTTP, on both databases. */
-@ParameterizedClass(name = "{0}")
-@EnumSource(TestDatabase.class)
-class NotificationRoutesTest {
-  private final TestDatabase kind;
-  @TempDir Path tempDir;
-  private WiredClientApi api;
+class NotificationRoutesTest extends WiredClientApiTest {
   private Session alice;
   private Session bob;
 
-  NotificationRoutesTest(TestDatabase kind) {
-    this.kind = kind;
-  }
-
   @BeforeEach
-  void start() throws Exception {
-    api = new WiredClientApi(kind, tempDir);
+  void logIn() throws Exception {
     alice = api.login("alice", "ALICE1");
     bob = api.login("bob", "BOB1");
-  }
-
-  @AfterEach
-  void stop() throws Exception {
-    if (api != null) {
-      api.close();
-    }
   }
 
   private static String enc(String value) {

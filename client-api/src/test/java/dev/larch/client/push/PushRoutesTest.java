@@ -1,47 +1,24 @@
 package dev.larch.client.push;
 
-import dev.larch.client.WiredClientApi;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.larch.client.WiredClientApi.Session;
-import dev.larch.storage.contract.TestDatabase;
-import java.nio.file.Path;
+import dev.larch.client.WiredClientApiTest;
 import java.util.ArrayList;
 import java.util.List;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
-import org.junit.jupiter.params.ParameterizedClass;
-import org.junit.jupiter.params.provider.EnumSource;
 
 /** {@code /pushrules}, {@code /pushers} and unread counts in {@code /sync} over HTTP. */
-@ParameterizedClass(name = "{0}")
-@EnumSource(TestDatabase.class)
-class PushRoutesTest {
-  private final TestDatabase kind;
-  @TempDir Path tempDir;
-  private WiredClientApi api;
+class PushRoutesTest extends WiredClientApiTest {
   private Session alice;
 
-  PushRoutesTest(TestDatabase kind) {
-    this.kind = kind;
-  }
-
   @BeforeEach
-  void start() throws Exception {
-    api = new WiredClientApi(kind, tempDir);
+  void logIn() throws Exception {
     alice = api.login("alice", "ALICE1");
-  }
-
-  @AfterEach
-  void stop() throws Exception {
-    if (api != null) {
-      api.close();
-    }
   }
 
   private static List<String> ids(JsonNode rules) {

@@ -5,43 +5,20 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.larch.core.membership.LeaveRoomsOnDeactivation;
 import dev.larch.core.room.NewRoom;
-import dev.larch.storage.contract.TestDatabase;
-import java.nio.file.Path;
 import java.util.List;
 import java.util.Optional;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
-import org.junit.jupiter.params.ParameterizedClass;
-import org.junit.jupiter.params.provider.EnumSource;
 
 /** {@link LeaveRoomsOnDeactivation}: a deactivated account leaves its joined rooms and rejects its invites. */
-@ParameterizedClass(name = "{0}")
-@EnumSource(TestDatabase.class)
-class DeactivationLeavesRoomsTest {
-  private final TestDatabase kind;
-  @TempDir Path tempDir;
-  private TestRooms t;
+class DeactivationLeavesRoomsTest extends RoomServicesTest {
   private String alice;
   private String bob;
 
-  DeactivationLeavesRoomsTest(TestDatabase kind) {
-    this.kind = kind;
-  }
-
   @BeforeEach
-  void open() {
-    t = TestRooms.open(kind, tempDir);
+  void createUsers() {
     alice = t.user("alice");
     bob = t.user("bob");
-  }
-
-  @AfterEach
-  void close() {
-    if (t != null) {
-      t.close();
-    }
   }
 
   private String room(String creator, String preset) {

@@ -17,10 +17,8 @@ import dev.larch.core.room.RoomStore;
 import dev.larch.core.room.NewRoom;
 import dev.larch.core.room.StoredEvent;
 import dev.larch.core.room.TxnKey;
-import dev.larch.storage.contract.TestDatabase;
 import dev.larch.storage.room.CachingRoomStore;
 import dev.larch.storage.room.JdbcRoomStore;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -33,12 +31,8 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
-import org.junit.jupiter.params.ParameterizedClass;
-import org.junit.jupiter.params.provider.EnumSource;
 
 /**
  * Concurrent sends into one room, which {@code EventSender} groups into one transaction each, and the caches the
@@ -46,38 +40,21 @@ import org.junit.jupiter.params.provider.EnumSource;
  * changes are seen by the very next send's auth check, repeated transaction IDs still answer with their first event,
  * and everything survives a restart.
  */
-@ParameterizedClass(name = "{0}")
-@EnumSource(TestDatabase.class)
-class GroupedSendTest {
+class GroupedSendTest extends RoomServicesTest {
   private static final int SENDERS = 16;
   private static final int PER_SENDER = 20;
 
-  private final TestDatabase kind;
-  @TempDir Path tempDir;
-  private TestRooms t;
   private String alice;
   private String bob;
   private String roomId;
 
-  GroupedSendTest(TestDatabase kind) {
-    this.kind = kind;
-  }
-
   @BeforeEach
-  void open() {
-    t = TestRooms.open(kind, tempDir);
+  void createRoom() {
     alice = t.user("alice");
     bob = t.user("bob");
     roomId = t.rooms.createRoom(alice,
         new NewRoom("public_chat", null, null, null, null, List.of(), false, null, null, List.of(), null));
     t.memberships.join(bob, roomId, null);
-  }
-
-  @AfterEach
-  void close() {
-    if (t != null) {
-      t.close();
-    }
   }
 
   @Test

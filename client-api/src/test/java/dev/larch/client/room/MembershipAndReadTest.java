@@ -15,46 +15,23 @@ import dev.larch.core.filter.RoomEventFilter;
 import dev.larch.core.room.Direction;
 import dev.larch.core.room.NewRoom;
 import dev.larch.core.room.RoomReadService;
-import dev.larch.storage.contract.TestDatabase;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.function.Executable;
-import org.junit.jupiter.api.io.TempDir;
-import org.junit.jupiter.params.ParameterizedClass;
-import org.junit.jupiter.params.provider.EnumSource;
 
 /** Membership changes and every read path, with history visibility, over the real stores. */
-@ParameterizedClass(name = "{0}")
-@EnumSource(TestDatabase.class)
-class MembershipAndReadTest {
-  private final TestDatabase kind;
-  @TempDir Path tempDir;
-  private TestRooms t;
+class MembershipAndReadTest extends RoomServicesTest {
   private String alice;
   private String bob;
   private String carol;
 
-  MembershipAndReadTest(TestDatabase kind) {
-    this.kind = kind;
-  }
-
   @BeforeEach
-  void open() {
-    t = TestRooms.open(kind, tempDir);
+  void createUsers() {
     alice = t.user("alice");
     bob = t.user("bob");
     carol = t.user("carol");
-  }
-
-  @AfterEach
-  void close() {
-    if (t != null) {
-      t.close();
-    }
   }
 
   private static void assertError(ErrorCode code, Executable call) {

@@ -20,44 +20,22 @@ import dev.larch.core.id.RoomId;
 import dev.larch.core.room.NewRoom;
 import dev.larch.core.room.RoomVersion;
 import dev.larch.core.room.StoredEvent;
-import dev.larch.storage.contract.TestDatabase;
-import java.nio.file.Path;
 import java.util.List;
 import java.util.Optional;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
-import org.junit.jupiter.params.ParameterizedClass;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
 /** {@code RoomService} over the real stores: room creation in every room version, sends, state and redaction. */
-@ParameterizedClass(name = "{0}")
-@EnumSource(TestDatabase.class)
-class RoomServiceTest {
-  private final TestDatabase kind;
-  @TempDir Path tempDir;
-  private TestRooms t;
+class RoomServiceTest extends RoomServicesTest {
   private String alice;
   private String bob;
 
-  RoomServiceTest(TestDatabase kind) {
-    this.kind = kind;
-  }
-
   @BeforeEach
-  void open() {
-    t = TestRooms.open(kind, tempDir);
+  void createUsers() {
     alice = t.user("alice");
     bob = t.user("bob");
-  }
-
-  @AfterEach
-  void close() {
-    if (t != null) {
-      t.close();
-    }
   }
 
   private static NewRoom room(String preset, String version, List<String> invite) {

@@ -45,6 +45,12 @@ class MembershipRoutesTest {
         event.json());
   }
 
+  // Bob joining through make_join and send_join, for tests where his being joined is the starting point.
+  private static void bobJoins(Remote remote, String roomId) {
+    Response joined = sendJoin(remote, roomId, signedFromTemplate(remote, remote.get(makeJoin(roomId, BOB))), "");
+    assertEquals(200, joined.status(), joined.json().toString());
+  }
+
   @ParameterizedTest
   @EnumSource(TestDatabase.class)
   void aRemoteUserJoinsAPublicRoom(TestDatabase db) throws Exception {
@@ -205,8 +211,7 @@ class MembershipRoutesTest {
       String alice = fx.user("alice");
       String roomId = fx.room(alice, "public_chat", List.of());
       Remote remote = fx.remote("remote.test");
-      assertEquals(200, sendJoin(remote, roomId, signedFromTemplate(remote, remote.get(makeJoin(roomId, BOB))), "")
-          .status());
+      bobJoins(remote, roomId);
 
       Response template = remote.get("/_matrix/federation/v1/make_leave/" + enc(roomId) + "/" + enc(BOB));
       assertEquals(200, template.status(), template.json().toString());
@@ -262,8 +267,7 @@ class MembershipRoutesTest {
       String alice = fx.user("alice");
       String space = fx.room(alice, "public_chat", List.of());
       Remote remote = fx.remote("remote.test");
-      assertEquals(200, sendJoin(remote, space, signedFromTemplate(remote, remote.get(makeJoin(space, BOB))), "")
-          .status());
+      bobJoins(remote, space);
       String restricted = fx.room(alice, "private_chat", List.of(new NewRoom.InitialState("m.room.join_rules", "",
           json("{\"join_rule\":\"restricted\",\"allow\":[{\"type\":\"m.room_membership\",\"room_id\":\""
               + space + "\"}]}"))));

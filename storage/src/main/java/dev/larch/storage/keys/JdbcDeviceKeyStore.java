@@ -180,31 +180,18 @@ public final class JdbcDeviceKeyStore implements DeviceKeyStore {
   public Optional<ClaimedKey> claim(String userId, String deviceId, String algorithm) {
     return tx.inTransaction(c -> {
       for (int attempt = 0; attempt < CLAIM_ATTEMPTS; attempt++) {
-        String keyId = null;
-        byte[] json = null;
-        try (PreparedStatement ps = c.prepareStatement("SELECT key_id, key_json FROM e2e_one_time_keys"
-            + " WHERE user_id = ? AND device_id = ? AND algorithm = ? ORDER BY key_id LIMIT 1")) {
-          ps.setString(1, userId);
-          ps.setString(2, deviceId);
-          ps.setString(3, algorithm);
-          try (ResultSet rs = ps.executeQuery()) {
-            if (rs.next()) {
-              keyId = rs.getString(1);
-              json = rs.getBytes(2);
-            }
-          }
-        }
-        if (keyId == null) {
+        Optional<StoredKey> key = firstKey(c, "SELECT key_id, key_json FROM e2e_one_time_keys"
+            + " WHERE user_id = ? AND device_id = ? AND algorithm = ? ORDER BY key_id LIMIT 1",
+            userId, deviceId, algorithm);
+        if (key.isEmpty()) {
           return fallback(c, userId, deviceId, algorithm);
         }
         try (PreparedStatement ps = c.prepareStatement("DELETE FROM e2e_one_time_keys"
             + " WHERE user_id = ? AND device_id = ? AND algorithm = ? AND key_id = ?")) {
-          ps.setString(1, userId);
-          ps.setString(2, deviceId);
-          ps.setString(3, algorithm);
-          ps.setString(4, keyId);
+          bindDeviceAlgorithm(ps, userId, deviceId, algorithm);
+          ps.setString(4, key.get().keyId());
           if (ps.executeUpdate() == 1) {
-            return Optional.of(new ClaimedKey(algorithm + ":" + keyId, json(json)));
+            return Optional.of(key.get().claimed(algorithm));
           }
         }
       }
@@ -214,31 +201,42 @@ public final class JdbcDeviceKeyStore implements DeviceKeyStore {
 
   private Optional<ClaimedKey> fallback(Connection c, String userId, String deviceId, String algorithm)
       throws SQLException {
-    String keyId = null;
-    byte[] json = null;
-    try (PreparedStatement ps = c.prepareStatement("SELECT key_id, key_json FROM e2e_fallback_keys"
-        + " WHERE user_id = ? AND device_id = ? AND algorithm = ?")) {
-      ps.setString(1, userId);
-      ps.setString(2, deviceId);
-      ps.setString(3, algorithm);
-      try (ResultSet rs = ps.executeQuery()) {
-        if (rs.next()) {
-          keyId = rs.getString(1);
-          json = rs.getBytes(2);
-        }
-      }
-    }
-    if (keyId == null) {
+    Optional<StoredKey> key = firstKey(c, "SELECT key_id, key_json FROM e2e_fallback_keys"
+        + " WHERE user_id = ? AND device_id = ? AND algorithm = ?", userId, deviceId, algorithm);
+    if (key.isEmpty()) {
       return Optional.empty();
     }
     try (PreparedStatement ps = c.prepareStatement("UPDATE e2e_fallback_keys SET used = TRUE"
         + " WHERE user_id = ? AND device_id = ? AND algorithm = ? AND used = FALSE")) {
-      ps.setString(1, userId);
-      ps.setString(2, deviceId);
-      ps.setString(3, algorithm);
+      bindDeviceAlgorithm(ps, userId, deviceId, algorithm);
       ps.executeUpdate();
     }
-    return Optional.of(new ClaimedKey(algorithm + ":" + keyId, json(json)));
+    return Optional.of(key.get().claimed(algorithm));
+  }
+
+  // A one-time or fallback key as stored: its ID without the algorithm, and its exact JSON.
+  private record StoredKey(String keyId, byte[] keyJson) {
+    ClaimedKey claimed(String algorithm) {
+      return new ClaimedKey(algorithm + ":" + keyId, json(keyJson));
+    }
+  }
+
+  // The first row of a one-time or fallback key query whose parameters 1–3 are owner, device and algorithm.
+  private static Optional<StoredKey> firstKey(Connection c, String sql, String userId, String deviceId,
+      String algorithm) throws SQLException {
+    try (PreparedStatement ps = c.prepareStatement(sql)) {
+      bindDeviceAlgorithm(ps, userId, deviceId, algorithm);
+      try (ResultSet rs = ps.executeQuery()) {
+        return rs.next() ? Optional.of(new StoredKey(rs.getString(1), rs.getBytes(2))) : Optional.empty();
+      }
+    }
+  }
+
+  private static void bindDeviceAlgorithm(PreparedStatement ps, String userId, String deviceId, String algorithm)
+      throws SQLException {
+    ps.setString(1, userId);
+    ps.setString(2, deviceId);
+    ps.setString(3, algorithm);
   }
 
   @Override

@@ -3,20 +3,16 @@ package dev.larch.storage.user;
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
 import dev.larch.core.user.AccountStore;
-import dev.larch.core.user.Device;
-import dev.larch.core.user.NewUser;
 import dev.larch.core.user.TokenOwner;
-import dev.larch.core.user.UserAccount;
 import java.time.Duration;
 import java.util.Collection;
-import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * An {@link AccountStore} that remembers which user and device an access token belongs to: every authenticated
  * request resolves its token, and a read transaction per request was a noticeable part of a message send.
- * Everything else goes straight through.
+ * Everything else goes straight through ({@link ForwardingAccountStore}).
  *
  * <p>A revoked token must stop working as soon as its revocation returns. Every method that can take a token away
  * (revoking one or all, deleting devices, deactivating) bumps an epoch once its write has committed, and a cached
@@ -26,19 +22,18 @@ import java.util.concurrent.atomic.AtomicLong;
  * as a logout. Unknown tokens are not cached (a token can be created at any time). Expiry is still checked by the
  * caller on every use ({@link TokenOwner#expiredAt}).
  */
-public final class CachingAccountStore implements AccountStore {
+public final class CachingAccountStore extends ForwardingAccountStore {
   private static final long MAXIMUM_TOKENS = 10_000;
   private static final Duration TOKEN_TTL = Duration.ofMinutes(10);
 
   private record Cached(TokenOwner owner, long epoch) {}
 
-  private final AccountStore delegate;
   private final Cache<String, Cached> owners =
       Caffeine.newBuilder().maximumSize(MAXIMUM_TOKENS).expireAfterWrite(TOKEN_TTL).build();
   private final AtomicLong epoch = new AtomicLong();
 
   public CachingAccountStore(AccountStore delegate) {
-    this.delegate = delegate;
+    super(delegate);
   }
 
   @Override
@@ -48,7 +43,7 @@ public final class CachingAccountStore implements AccountStore {
     if (cached != null && cached.epoch() == current) {
       return Optional.of(cached.owner());
     }
-    Optional<TokenOwner> loaded = delegate.accessTokenOwner(token);
+    Optional<TokenOwner> loaded = super.accessTokenOwner(token);
     if (loaded.isPresent()) {
       owners.put(token, new Cached(loaded.get(), current));
     } else {
@@ -60,7 +55,7 @@ public final class CachingAccountStore implements AccountStore {
   @Override
   public boolean revokeAccessToken(String token) {
     try {
-      return delegate.revokeAccessToken(token);
+      return super.revokeAccessToken(token);
     } finally {
       revoked();
     }
@@ -69,7 +64,7 @@ public final class CachingAccountStore implements AccountStore {
   @Override
   public int revokeAllAccessTokens(String userId) {
     try {
-      return delegate.revokeAllAccessTokens(userId);
+      return super.revokeAllAccessTokens(userId);
     } finally {
       revoked();
     }
@@ -78,7 +73,7 @@ public final class CachingAccountStore implements AccountStore {
   @Override
   public int deleteDevices(String userId, Collection<String> deviceIds) {
     try {
-      return delegate.deleteDevices(userId, deviceIds);
+      return super.deleteDevices(userId, deviceIds);
     } finally {
       revoked();
     }
@@ -87,7 +82,7 @@ public final class CachingAccountStore implements AccountStore {
   @Override
   public boolean deactivate(String userId, long nowMs) {
     try {
-      return delegate.deactivate(userId, nowMs);
+      return super.deactivate(userId, nowMs);
     } finally {
       revoked();
     }
@@ -97,45 +92,5 @@ public final class CachingAccountStore implements AccountStore {
   private void revoked() {
     epoch.incrementAndGet();
     owners.invalidateAll();
-  }
-
-  @Override
-  public boolean createUser(NewUser user) {
-    return delegate.createUser(user);
-  }
-
-  @Override
-  public Optional<UserAccount> user(String userId) {
-    return delegate.user(userId);
-  }
-
-  @Override
-  public boolean setPasswordHash(String userId, String passwordHash) {
-    return delegate.setPasswordHash(userId, passwordHash);
-  }
-
-  @Override
-  public void upsertDevice(String userId, String deviceId, String displayName, long nowMs) {
-    delegate.upsertDevice(userId, deviceId, displayName, nowMs);
-  }
-
-  @Override
-  public Optional<Device> device(String userId, String deviceId) {
-    return delegate.device(userId, deviceId);
-  }
-
-  @Override
-  public List<Device> devices(String userId) {
-    return delegate.devices(userId);
-  }
-
-  @Override
-  public boolean renameDevice(String userId, String deviceId, String displayName) {
-    return delegate.renameDevice(userId, deviceId, displayName);
-  }
-
-  @Override
-  public void createAccessToken(String token, String userId, String deviceId, long nowMs, long expiresAtMs) {
-    delegate.createAccessToken(token, userId, deviceId, nowMs, expiresAtMs);
   }
 }

@@ -7,6 +7,7 @@ import dev.larch.core.user.AccountStore;
 import dev.larch.core.user.NewUser;
 import dev.larch.core.user.TokenOwner;
 import dev.larch.storage.user.CachingAccountStore;
+import dev.larch.storage.user.ForwardingAccountStore;
 import dev.larch.storage.user.JdbcAccountStore;
 import java.util.List;
 import java.util.Optional;
@@ -102,7 +103,7 @@ class CachingAccountStoreTest extends DatabaseTest {
     CountDownLatch read = new CountDownLatch(1);
     CountDownLatch revoked = new CountDownLatch(1);
     AtomicBoolean stall = new AtomicBoolean(true);
-    AccountStore slowJdbc = new DelegatingAccountStore(new JdbcAccountStore(database)) {
+    AccountStore slowJdbc = new ForwardingAccountStore(new JdbcAccountStore(database)) {
       @Override
       public Optional<TokenOwner> accessTokenOwner(String token) {
         Optional<TokenOwner> owner = super.accessTokenOwner(token);

@@ -17,6 +17,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.BiConsumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -47,12 +48,8 @@ public final class RemoteQueries {
    */
   public RemoteAlias directory(RoomAlias alias) {
     String server = alias.serverName().value();
-    JsonNode answer;
-    try {
-      answer = client.get(server, "/_matrix/federation/v1/query/directory?room_alias=" + encode(alias.toString()));
-    } catch (RemoteServerException e) {
-      throw RemoteErrors.forClient(e, "resolve " + alias);
-    }
+    JsonNode answer = query(server, "/_matrix/federation/v1/query/directory?room_alias=" + encode(alias.toString()),
+        "resolve " + alias);
     String roomId = answer.path("room_id").textValue();
     if (roomId == null || RoomId.tryParse(roomId).isEmpty()) {
       throw RemoteErrors.forClient(RemoteServerException.badResponse(server, "no room_id", null), "resolve " + alias);
@@ -72,12 +69,8 @@ public final class RemoteQueries {
   /** The profile of another server's user ({@code GET query/profile}); errors as {@link #directory}. */
   public Profile profile(UserId userId) {
     String server = userId.serverName().value();
-    JsonNode answer;
-    try {
-      answer = client.get(server, "/_matrix/federation/v1/query/profile?user_id=" + encode(userId.toString()));
-    } catch (RemoteServerException e) {
-      throw RemoteErrors.forClient(e, "fetch the profile of " + userId);
-    }
+    JsonNode answer = query(server, "/_matrix/federation/v1/query/profile?user_id=" + encode(userId.toString()),
+        "fetch the profile of " + userId);
     if (!answer.isObject()) {
       throw MatrixException.notFound("Profile not found");
     }
@@ -92,20 +85,7 @@ public final class RemoteQueries {
    * @param remote user ID to device IDs (empty: all devices), users of other servers only
    */
   public void queryKeys(Map<String, List<String>> remote, ObjectNode body) {
-    byServer(remote).forEach((server, users) -> {
-      ObjectNode request = JsonMapper.shared().createObjectNode();
-      ObjectNode deviceKeys = request.putObject("device_keys");
-      users.forEach((user, devices) -> {
-        var list = deviceKeys.putArray(user);
-        devices.forEach(list::add);
-      });
-      JsonNode answer;
-      try {
-        answer = client.request(server, "POST", "/_matrix/federation/v1/user/keys/query", request);
-      } catch (RemoteServerException e) {
-        failure(body, server, e);
-        return;
-      }
+    postToEachServer(remote, "/_matrix/federation/v1/user/keys/query", "device_keys", body, (answer, users) -> {
       // Only what the server may speak for: its own users, and of those the ones we asked about.
       mergeUsers(answer.path("device_keys"), users, (ObjectNode) body.get("device_keys"));
       for (String field : List.of("master_keys", "self_signing_keys")) {
@@ -123,21 +103,37 @@ public final class RemoteQueries {
    * @param remote user ID to device ID to algorithm, users of other servers only
    */
   public void claimKeys(Map<String, Map<String, String>> remote, ObjectNode body) {
+    postToEachServer(remote, "/_matrix/federation/v1/user/keys/claim", "one_time_keys", body, (answer, users) ->
+        mergeUsers(answer.path("one_time_keys"), users, (ObjectNode) body.get("one_time_keys")));
+  }
+
+  // A GET of another server's query API; what goes wrong becomes the client's error for "could not <action>".
+  private JsonNode query(String server, String path, String action) {
+    try {
+      return client.get(server, path);
+    } catch (RemoteServerException e) {
+      throw RemoteErrors.forClient(e, action);
+    }
+  }
+
+  /**
+   * Posts {@code {field: {user: what is asked of them}}} to the server of each user in {@code remote}, one request a
+   * server, and hands each answer with the users asked of that server to {@code merge}; a server that fails goes
+   * into {@code body}'s {@code failures} and nothing of it is merged.
+   */
+  private <T> void postToEachServer(
+      Map<String, T> remote, String path, String field, ObjectNode body, BiConsumer<JsonNode, Map<String, T>> merge) {
     byServer(remote).forEach((server, users) -> {
       ObjectNode request = JsonMapper.shared().createObjectNode();
-      ObjectNode oneTimeKeys = request.putObject("one_time_keys");
-      users.forEach((user, devices) -> {
-        ObjectNode entry = oneTimeKeys.putObject(user);
-        devices.forEach(entry::put);
-      });
+      request.set(field, JsonMapper.shared().valueToTree(users));
       JsonNode answer;
       try {
-        answer = client.request(server, "POST", "/_matrix/federation/v1/user/keys/claim", request);
+        answer = client.request(server, "POST", path, request);
       } catch (RemoteServerException e) {
         failure(body, server, e);
         return;
       }
-      mergeUsers(answer.path("one_time_keys"), users, (ObjectNode) body.get("one_time_keys"));
+      merge.accept(answer, users);
     });
   }
 

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Runs Larch from a server build in another Maven target dir (mvn -Dlarch.target=TARGET), as ./larch does from
 # server/target, so that a test run never races other builds of server/target. It never builds: the runners build
-# first (tests/interop/p2p/lib.sh need_larch).
+# first (tests/interop/lib/runner.sh need_larch).
 #
 #   larch-in-target.sh TARGET run [flags]      e.g. larch-in-target.sh target-k run --help
 set -euo pipefail

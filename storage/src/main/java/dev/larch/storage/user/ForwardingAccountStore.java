@@ -1,4 +1,4 @@
-package dev.larch.storage.contract;
+package dev.larch.storage.user;
 
 import dev.larch.core.user.AccountStore;
 import dev.larch.core.user.Device;
@@ -9,11 +9,14 @@ import java.util.Collection;
 import java.util.List;
 import java.util.Optional;
 
-/** An {@link AccountStore} that passes everything on; tests override a method to slow it down or watch it. */
-class DelegatingAccountStore implements AccountStore {
+/**
+ * An {@link AccountStore} that passes every call on to another one; a subclass overrides only the methods it
+ * changes (the token cache, or a test that slows a read down), so a new port method needs forwarding only here.
+ */
+public abstract class ForwardingAccountStore implements AccountStore {
   private final AccountStore delegate;
 
-  DelegatingAccountStore(AccountStore delegate) {
+  protected ForwardingAccountStore(AccountStore delegate) {
     this.delegate = delegate;
   }
 

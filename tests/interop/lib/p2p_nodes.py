@@ -15,12 +15,13 @@ import json
 import os
 import re
 import shlex
-import signal
 import subprocess
 import time
 import urllib.error
 import urllib.request
 from pathlib import Path
+
+from processes import stop_process
 
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parents[2]
@@ -246,14 +247,7 @@ class LarchNode(P2PNode):
         return self.proc is not None and self.proc.poll() is None
 
     def stop(self) -> None:
-        if self.proc is None or self.proc.poll() is not None:
-            return
-        self.proc.send_signal(signal.SIGTERM)
-        try:
-            self.proc.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            self.proc.kill()
-            self.proc.wait(timeout=10)
+        stop_process(self.proc, 20)
 
     @staticmethod
     def is_problem(line: str) -> bool:

@@ -1,11 +1,11 @@
-"""matrix-nio clients for the P2P scenarios, and the bounded waits the steps are made of.
+"""The matrix-nio client the interop scenarios drive their users with, and the bounded waits their steps are made of.
 
-Every HTTP exchange a client makes is recorded in EXCHANGES (one line each); the pytest report hook (harness.py)
-prints those of a failed step. Every wait is bounded: a step never hangs, it fails saying what it waited for.
+Every HTTP exchange a client makes is recorded in EXCHANGES (one line each); steps.py's report hook prints those of a
+failed step. Every wait is bounded: a step never hangs, it fails saying what it waited for. Each suite sets its own
+step timeout (steps.configure) from its own environment variable.
 """
 
 import asyncio
-import os
 import time
 from collections import defaultdict
 
@@ -13,28 +13,27 @@ from nio import (
     AsyncClient,
     AsyncClientConfig,
     ErrorResponse,
+    InviteMemberEvent,
+    JoinResponse,
     MessageDirection,
     RegisterResponse,
     RoomMemberEvent,
     RoomMessageImage,
     RoomMessagesResponse,
     RoomMessageText,
+    RoomCreateResponse,
+    RoomInviteResponse,
+    RoomPreset,
     RoomSendResponse,
     SyncResponse,
 )
 
-STEP_TIMEOUT_S = float(os.environ.get("P2P_STEP_TIMEOUT_S", "45"))
 PASSWORD = "a-long-enough-test-password"
+# Per request and per wait, unless a call says otherwise; set by the suite (steps.configure).
+STEP_TIMEOUT_S = 45.0
 
 # Every HTTP exchange of the step now running; cleared before each step.
 EXCHANGES = []
-# Lines for the end-of-run summary: timings and how things went.
-NOTES = []
-
-
-def note(line: str) -> None:
-    NOTES.append(line)
-    print(f"p2p: {line}", flush=True)
 
 
 def short(text, n=400) -> str:
@@ -55,6 +54,7 @@ class Client(AsyncClient):
         self.since = None
         self.events = defaultdict(list)  # room_id -> state and timeline events of joined and left rooms, in order
         self.invites = {}  # room_id -> invite_state events
+        self.left = set()  # room_ids that a sync listed under rooms.leave
         self.prev_batch = {}  # room_id -> prev_batch of the first sync that listed the room as joined
         self.arrivals = {}  # event_id -> time.monotonic() of the sync that first returned it
 
@@ -89,6 +89,7 @@ class Client(AsyncClient):
         for room_id, room in resp.rooms.invite.items():
             self.invites[room_id] = room.invite_state
         for room_id, room in resp.rooms.leave.items():
+            self.left.add(room_id)
             self._fold(room_id, room.state + room.timeline.events, now)
         return resp
 
@@ -110,7 +111,8 @@ class Client(AsyncClient):
         return found
 
 
-def run(loop, coro, timeout=STEP_TIMEOUT_S):
+def run(loop, coro, timeout=None):
+    timeout = STEP_TIMEOUT_S if timeout is None else timeout
     try:
         return loop.run_until_complete(asyncio.wait_for(coro, timeout))
     except asyncio.TimeoutError:
@@ -118,6 +120,7 @@ def run(loop, coro, timeout=STEP_TIMEOUT_S):
 
 
 def describe(resp) -> str:
+    """The request and answer behind a nio response, for failure messages."""
     tr = getattr(resp, "transport_response", None)
     where = f"{tr.method} {tr.url.path} -> {tr.status}" if tr is not None else "(no HTTP response)"
     if isinstance(resp, ErrorResponse):
@@ -130,8 +133,9 @@ def expect(resp, cls, what):
     return resp
 
 
-def wait_until(loop, client: Client, check, what: str, timeout=STEP_TIMEOUT_S):
+def wait_until(loop, client: Client, check, what: str, timeout=None):
     """Long-polls client's /sync until check() is true, for at most timeout seconds."""
+    timeout = STEP_TIMEOUT_S if timeout is None else timeout
 
     async def go():
         deadline = time.monotonic() + timeout
@@ -146,6 +150,7 @@ def wait_until(loop, client: Client, check, what: str, timeout=STEP_TIMEOUT_S):
 
 
 def register(loop, label: str, node, username: str) -> Client:
+    """A new user on a P2P node (m.login.dummy), logged in and synced once."""
     c = Client(label, node)
     r = expect(run(loop, c.register(username, PASSWORD, device_name="p2p")), RegisterResponse,
                f"{label}: POST /register (m.login.dummy)")
@@ -160,13 +165,40 @@ def send_text(loop, client: Client, room_id: str, body: str) -> str:
     return r.event_id
 
 
-def flows(loop, sender: Client, receiver: Client, room_id: str, body: str, timeout=STEP_TIMEOUT_S) -> float:
+def flows(loop, sender: Client, receiver: Client, room_id: str, body: str, timeout=None) -> float:
     """sender sends body; receiver's sync must show it. Returns the seconds from the send to the receiving sync."""
     t0 = time.monotonic()
     send_text(loop, sender, room_id, body)
     wait_until(loop, receiver, lambda: body in receiver.bodies(room_id),
                f"{sender.label}'s message {body!r}", timeout)
     return time.monotonic() - t0
+
+
+def invite_and_join(loop, inviter: Client, invitee: Client, name: str, why=None) -> str:
+    """inviter creates a private room and invites invitee, who sees the invite in rooms.invite and joins; inviter
+    sees the join and invitee's message arrives. why: what the "invite" and the "join" need of the server under
+    test, for the failure messages. Returns the room ID."""
+    def because(step):
+        return f" — {why[step]}" if why and step in why else ""
+
+    r = expect(run(loop, inviter.room_create(preset=RoomPreset.private_chat, name=name)), RoomCreateResponse,
+               f"{inviter.label}: POST /createRoom (private_chat)")
+    room = r.room_id
+    expect(run(loop, inviter.room_invite(room, invitee.user_id)), RoomInviteResponse,
+           f"{inviter.label}: POST /rooms/{room}/invite {invitee.user_id}{because('invite')}")
+
+    def invited():
+        return any(isinstance(e, InviteMemberEvent) and e.state_key == invitee.user_id and e.membership == "invite"
+                   for e in invitee.invites.get(room, ()))
+
+    wait_until(loop, invitee, invited, f"the invite to {name} ({room}) in rooms.invite")
+    j = expect(run(loop, invitee.join(room)), JoinResponse,
+               f"{invitee.label}: POST /join/{room} after the invite{because('join')}")
+    assert j.room_id == room, f"joining {room} after the invite joins it: {j.room_id}"
+    wait_until(loop, inviter, lambda: inviter.membership(room, invitee.user_id) == "join",
+               f"{invitee.user_id}'s join in {name}")
+    flows(loop, invitee, inviter, room, f"{invitee.label} made it into {name}")
+    return room
 
 
 def back_paginate(loop, client: Client, room_id: str, want, pages=10):
