@@ -1,11 +1,13 @@
 package dev.larch.bench.federation;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.larch.bench.ProcessLoad;
+import dev.larch.bench.storage.ScratchDatabase;
 import dev.larch.core.event.Pdu;
 import dev.larch.core.federation.edu.EduReceiver;
 import dev.larch.core.federation.inbound.FakeRemoteServer;
-import dev.larch.core.federation.inbound.IncomingEventChecks;
 import dev.larch.core.federation.inbound.InboundPdus;
+import dev.larch.core.federation.inbound.IncomingEventChecks;
 import dev.larch.core.federation.inbound.TransactionReceiver;
 import dev.larch.core.json.JsonMapper;
 import dev.larch.core.json.ReceivedJson;
@@ -15,23 +17,17 @@ import dev.larch.core.room.RoomStore;
 import dev.larch.core.room.RoomVersion;
 import dev.larch.core.room.StateBefore;
 import dev.larch.storage.federation.inbound.JdbcReceivedTransactions;
-import dev.larch.storage.jdbc.Database;
 import dev.larch.storage.room.CachingRoomStore;
 import dev.larch.storage.room.JdbcRoomStore;
 import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Clock;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.SplittableRandom;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
-import java.util.stream.Stream;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Fork;
@@ -77,8 +73,7 @@ public class FederationIngestBench {
   private String lastEventId;
   private ExecutorService verifiers;
 
-  private Path dir;
-  private Database database;
+  private ScratchDatabase scratch;
   private RoomStore store;
   private TransactionReceiver receiver;
   private long nanos;
@@ -116,9 +111,8 @@ public class FederationIngestBench {
 
   @Setup(Level.Iteration)
   public void freshDatabase() throws IOException {
-    dir = Files.createTempDirectory("larch-ingest-bench");
-    database = Database.open("jdbc:h2:file:" + dir.resolve("larch"), 8);
-    store = new CachingRoomStore(new JdbcRoomStore(database), 10_000);
+    scratch = ScratchDatabase.open("larch-ingest-bench", "");
+    store = new CachingRoomStore(new JdbcRoomStore(scratch.database()), 10_000);
     String previous = null;
     for (Pdu event : initial) {
       store.persist(PersistRequest.accepted(event,
@@ -128,12 +122,12 @@ public class FederationIngestBench {
     InboundPdus pdus = new InboundPdus(LOCAL, store, new RoomLocks(), new IncomingEventChecks(remote.keys()), remote,
         List.of(), verifiers);
     receiver = new TransactionReceiver(pdus, EduReceiver.IGNORE,
-        new JdbcReceivedTransactions(database, Clock.systemUTC()), store);
+        new JdbcReceivedTransactions(scratch.database(), Clock.systemUTC()), store);
   }
 
   @Benchmark
   public int ingest() {
-    long cpuStart = processCpuNanos();
+    long cpuStart = ProcessLoad.cpuNanos();
     long start = System.nanoTime();
     int failed = 0;
     for (int i = 0; i < transactions.size(); i++) {
@@ -146,7 +140,7 @@ public class FederationIngestBench {
       }
     }
     nanos = System.nanoTime() - start;
-    cpuNanos = processCpuNanos() - cpuStart;
+    cpuNanos = ProcessLoad.cpuNanos() - cpuStart;
     errors = failed;
     return failed;
   }
@@ -156,31 +150,16 @@ public class FederationIngestBench {
     try {
       // The CPU time tells what the machine's load hides: events per CPU-second, summed over all threads.
       System.out.printf("%n%,d events in %,d transactions: %.1f s, %,.0f events/s, %d not accepted;"
-              + " CPU %.1f s (%,.0f events per CPU-second), load average %.1f on %d cores%n", events,
+              + " CPU %.1f s (%,.0f events per CPU-second), %s%n", events,
           transactions.size(), nanos / 1e9, events / (nanos / 1e9), errors, cpuNanos / 1e9,
-          events / (cpuNanos / 1e9), java.lang.management.ManagementFactory.getOperatingSystemMXBean()
-              .getSystemLoadAverage(), Runtime.getRuntime().availableProcessors());
+          events / (cpuNanos / 1e9), ProcessLoad.loadAverage());
       if (errors > 0 || !store.forwardExtremities(remote.roomId()).equals(java.util.Set.of(lastEventId))) {
         throw new IllegalStateException("ingest went wrong: " + errors + " events not accepted, extremities "
             + store.forwardExtremities(remote.roomId()));
       }
     } finally {
-      database.close();
-      try (Stream<Path> files = Files.walk(dir)) {
-        files.sorted(Comparator.reverseOrder()).forEach(p -> {
-          try {
-            Files.delete(p);
-          } catch (IOException e) {
-            throw new UncheckedIOException(e);
-          }
-        });
-      }
+      scratch.close();
     }
-  }
-
-  private static long processCpuNanos() {
-    return ((com.sun.management.OperatingSystemMXBean)
-        java.lang.management.ManagementFactory.getOperatingSystemMXBean()).getProcessCpuTime();
   }
 
   @TearDown(Level.Trial)

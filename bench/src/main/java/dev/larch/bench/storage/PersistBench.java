@@ -1,5 +1,6 @@
 package dev.larch.bench.storage;
 
+import dev.larch.bench.ProcessLoad;
 import dev.larch.core.event.Pdu;
 import dev.larch.core.federation.inbound.FakeRemoteServer;
 import dev.larch.core.room.PersistRequest;
@@ -7,20 +8,15 @@ import dev.larch.core.room.RoomStore;
 import dev.larch.core.room.RoomVersion;
 import dev.larch.core.room.StateBefore;
 import dev.larch.core.room.TxnKey;
-import dev.larch.storage.jdbc.Database;
 import dev.larch.storage.room.CachingRoomStore;
 import dev.larch.storage.room.JdbcRoomStore;
 import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.lang.management.ManagementFactory;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
 import java.util.SplittableRandom;
 import java.util.concurrent.TimeUnit;
-import java.util.stream.Stream;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Fork;
@@ -65,8 +61,7 @@ public class PersistBench {
   private List<Pdu> initial;
   private List<Pdu> messages;
 
-  private Path dir;
-  private Database database;
+  private ScratchDatabase scratch;
   private RoomStore store;
   private long nanos;
   private long cpuNanos;
@@ -92,9 +87,8 @@ public class PersistBench {
 
   @Setup(Level.Iteration)
   public void freshDatabase() throws IOException {
-    dir = Files.createTempDirectory("larch-persist-bench");
-    database = Database.open(Database.h2FileUrl(dir) + h2Settings, 8);
-    store = new CachingRoomStore(new JdbcRoomStore(database), 10_000);
+    scratch = ScratchDatabase.open("larch-persist-bench", h2Settings);
+    store = new CachingRoomStore(new JdbcRoomStore(scratch.database()), 10_000);
     String previous = null;
     for (Pdu event : initial) {
       store.persist(PersistRequest.accepted(event,
@@ -106,7 +100,7 @@ public class PersistBench {
   @Benchmark
   public int persist() {
     long written = writeBytes();
-    long cpuStart = processCpuNanos();
+    long cpuStart = ProcessLoad.cpuNanos();
     long start = System.nanoTime();
     String previous = initial.get(initial.size() - 1).eventId();
     int stored = 0;
@@ -120,7 +114,7 @@ public class PersistBench {
       stored += store.persistAll(requests).orElseThrow().size();
     }
     nanos = System.nanoTime() - start;
-    cpuNanos = processCpuNanos() - cpuStart;
+    cpuNanos = ProcessLoad.cpuNanos() - cpuStart;
     bytesWritten = writeBytes() - written;
     return stored;
   }
@@ -129,26 +123,15 @@ public class PersistBench {
   public void report() throws IOException {
     try {
       System.out.printf("%n%,d persists in batches of %d: %.2f s, %,.0f events/s; CPU %.0f µs per event;"
-              + " %,.1f KB written per event; load average %.1f on %d cores%n", events, batch, nanos / 1e9,
-          events / (nanos / 1e9), cpuNanos / 1e3 / events, bytesWritten / 1024.0 / events,
-          ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage(),
-          Runtime.getRuntime().availableProcessors());
+              + " %,.1f KB written per event; %s%n", events, batch, nanos / 1e9,
+          events / (nanos / 1e9), cpuNanos / 1e3 / events, bytesWritten / 1024.0 / events, ProcessLoad.loadAverage());
       String last = messages.get(messages.size() - 1).eventId();
       if (!store.forwardExtremities(initial.get(0).roomId()).equals(java.util.Set.of(last))) {
         throw new IllegalStateException("persist went wrong: extremities "
             + store.forwardExtremities(initial.get(0).roomId()));
       }
     } finally {
-      database.close();
-      try (Stream<Path> files = Files.walk(dir)) {
-        files.sorted(Comparator.reverseOrder()).forEach(p -> {
-          try {
-            Files.delete(p);
-          } catch (IOException e) {
-            throw new UncheckedIOException(e);
-          }
-        });
-      }
+      scratch.close();
     }
   }
 
@@ -164,10 +147,5 @@ public class PersistBench {
       // Not Linux: the figure is left out (reads as 0).
     }
     return 0;
-  }
-
-  private static long processCpuNanos() {
-    return ((com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean())
-        .getProcessCpuTime();
   }
 }
