@@ -1,8 +1,7 @@
 package dev.larch.bench.overlay;
 
+import dev.larch.bench.ProcessLoad;
 import java.lang.management.ManagementFactory;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -50,7 +49,7 @@ public final class SessionThroughputDriver {
     }
     all.add(new Case("overlay 16", true, STREAMS));
 
-    String loadBefore = loadAverage();
+    String loadBefore = ProcessLoad.loadAverages();
     Map<String, List<double[]>> results = new LinkedHashMap<>(); // case -> per round {MiB/s, CPU ms per MiB}
     try (OverlayPair pair = new OverlayPair(BODY, STREAMS)) {
       for (int round = -warmup; round < rounds; round++) {
@@ -64,7 +63,7 @@ public final class SessionThroughputDriver {
         }
       }
     }
-    String loadAfter = loadAverage();
+    String loadAfter = ProcessLoad.loadAverages();
     System.out.printf(Locale.ROOT, "%-12s %16s %16s %16s%n", "case", "MiB/s", "CPU ms/MiB", "loop ms/MiB");
     for (Map.Entry<String, List<double[]>> e : results.entrySet()) {
       System.out.printf(Locale.ROOT, "%-12s %16s %16s %16s%n", e.getKey(), stat(e.getValue(), 0),
@@ -92,9 +91,7 @@ public final class SessionThroughputDriver {
    * event loops per MiB}. The last leaves out the JIT compiler and GC threads, whose share varies most under load.
    */
   private static double[] run(OverlayPair pair, Case c, double seconds) throws Exception {
-    com.sun.management.OperatingSystemMXBean os =
-        (com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
-    long cpu0 = os.getProcessCpuTime();
+    long cpu0 = ProcessLoad.cpuNanos();
     long loops0 = eventLoopCpu();
     long t0 = System.nanoTime();
     long deadline = t0 + (long) (seconds * 1e9);
@@ -103,7 +100,7 @@ public final class SessionThroughputDriver {
       bytes += pair.getAll(c.overlay, c.streams);
     }
     long wall = System.nanoTime() - t0;
-    long cpu = os.getProcessCpuTime() - cpu0;
+    long cpu = ProcessLoad.cpuNanos() - cpu0;
     long loops = eventLoopCpu() - loops0;
     double mib = bytes / (double) (1 << 20);
     return new double[] {mib / (wall / 1e9), cpu / 1e6 / mib, loops / 1e6 / mib};
@@ -133,14 +130,5 @@ public final class SessionThroughputDriver {
     }
     double sd = rows.size() > 1 ? Math.sqrt(squares / (rows.size() - 1)) : 0;
     return String.format(Locale.ROOT, "%.1f ± %.1f", mean, sd);
-  }
-
-  private static String loadAverage() {
-    try {
-      String[] f = Files.readString(Path.of("/proc/loadavg")).split(" ");
-      return f[0] + " " + f[1] + " " + f[2];
-    } catch (Exception e) {
-      return "unknown";
-    }
   }
 }
