@@ -8,6 +8,7 @@ import dev.larch.core.backup.KeyBackupStore;
 import dev.larch.core.backup.RoomKeyBackup;
 import dev.larch.core.json.JsonMapper;
 import dev.larch.storage.jdbc.Database;
+import dev.larch.storage.jdbc.Sequences;
 import dev.larch.storage.jdbc.StorageException;
 import dev.larch.storage.jdbc.Tx;
 import java.io.IOException;
@@ -40,11 +41,7 @@ public final class JdbcKeyBackupStore implements KeyBackupStore {
   public String create(String userId, String algorithm, ObjectNode authData) {
     return tx.inTransaction(c -> {
       long version;
-      try (PreparedStatement ps = c.prepareStatement("SELECT nextval('room_key_backup_version_ids')");
-          ResultSet rs = ps.executeQuery()) {
-        rs.next();
-        version = rs.getLong(1);
-      }
+      version = Sequences.next(c, "room_key_backup_version_ids");
       try (PreparedStatement ps = c.prepareStatement("INSERT INTO room_key_backup_versions"
           + " (user_id, version, algorithm, auth_data, etag, deleted) VALUES (?, ?, ?, ?, 0, FALSE)")) {
         ps.setString(1, userId);

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.larch.core.filter.FilterStore;
 import dev.larch.core.json.JsonMapper;
 import dev.larch.storage.jdbc.Database;
+import dev.larch.storage.jdbc.Sequences;
 import dev.larch.storage.jdbc.Tx;
 import java.io.IOException;
 import java.sql.PreparedStatement;
@@ -30,11 +31,7 @@ public final class JdbcFilterStore implements FilterStore {
     }
     long id = tx.inTransaction(c -> {
       long next;
-      try (PreparedStatement ps = c.prepareStatement("SELECT nextval('user_filter_ids')");
-          ResultSet rs = ps.executeQuery()) {
-        rs.next();
-        next = rs.getLong(1);
-      }
+      next = Sequences.next(c, "user_filter_ids");
       try (PreparedStatement ps =
           c.prepareStatement("INSERT INTO user_filters (user_id, filter_id, filter) VALUES (?, ?, ?)")) {
         ps.setString(1, userId);

@@ -2,6 +2,8 @@ package dev.larch.storage.jdbc;
 
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
+import dev.larch.storage.jdbc.journal.CommitJournal;
+import java.io.IOException;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.ResultSet;
@@ -10,6 +12,7 @@ import java.sql.Statement;
 import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import javax.sql.DataSource;
 import org.flywaydb.core.Flyway;
 import org.slf4j.Logger;
@@ -19,23 +22,22 @@ import org.slf4j.LoggerFactory;
  * An open database: a HikariCP pool over H2 or PostgreSQL, migrated to the current schema on open.
  *
  * <p>Durability is part of the contract: when {@link Tx#inTransaction} returns, the commit survives the process
- * being killed. H2 URLs are completed with the settings that make that true ({@code WRITE_DELAY=0}, see
- * storage/README.md for what H2 does with it); PostgreSQL sessions are opened with {@code synchronous_commit = on}
- * and a server with {@code fsync} off is reported at WARN.
+ * being killed. An H2 file database gets a {@link CommitJournal} next to it, replayed here at open, and H2 stores its
+ * pages in the background; other H2 URLs get {@code WRITE_DELAY=0}, a store per commit (storage/README.md
+ * "Durability"). PostgreSQL sessions are opened with {@code synchronous_commit = on} and a server with {@code fsync}
+ * off is reported at WARN.
  */
 public final class Database implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(Database.class);
 
-  // H2 settings Larch relies on. The first three make H2 speak our SQL dialect; WRITE_DELAY=0 makes every commit
-  // write its MVStore chunk before returning; LOCK_TIMEOUT gives a waiting room writer longer than H2's 1 s default;
-  // QUERY_CACHE_SIZE is performance only.
+  // H2 settings Larch relies on. The first three make H2 speak our SQL dialect; LOCK_TIMEOUT gives a waiting writer
+  // longer than H2's 1 s default; QUERY_CACHE_SIZE is performance only. WRITE_DELAY is added per URL (below).
   private static final Map<String, String> H2_SETTINGS = new LinkedHashMap<>();
 
   static {
     H2_SETTINGS.put("MODE", "PostgreSQL");
     H2_SETTINGS.put("DATABASE_TO_LOWER", "TRUE");
     H2_SETTINGS.put("DEFAULT_NULL_ORDERING", "HIGH");
-    H2_SETTINGS.put("WRITE_DELAY", "0");
     H2_SETTINGS.put("LOCK_TIMEOUT", "10000");
     // Parsed statements kept per session. H2's default of 8 is fewer than the distinct statements of one event's
     // persist, so every statement was parsed again on every send.
@@ -47,14 +49,19 @@ public final class Database implements AutoCloseable {
     H2_SETTINGS.put("PAGE_SIZE", "2048");
   }
 
+  // With the journal H2 stores committed pages in the background, at most this often; without it, every commit.
+  private static final String JOURNALED_WRITE_DELAY_MS = "1000";
+
   private final HikariDataSource pool;
   private final Dialect dialect;
+  private final CommitJournal journal; // null unless an H2 file database
   private final Tx tx;
 
-  private Database(HikariDataSource pool, Dialect dialect) {
+  private Database(HikariDataSource pool, Dialect dialect, CommitJournal journal) {
     this.pool = pool;
     this.dialect = dialect;
-    this.tx = new Tx(pool, dialect);
+    this.journal = journal;
+    this.tx = new Tx(pool, dialect, journal);
   }
 
   /** The default H2 file database in a data directory: {@code <dataDir>/larch.mv.db}. */
@@ -65,7 +72,10 @@ public final class Database implements AutoCloseable {
   /** Opens and migrates the database at {@code jdbcUrl} with a pool of up to {@code maxPoolSize} connections. */
   public static Database open(String jdbcUrl, int maxPoolSize) {
     Dialect dialect = Dialect.fromUrl(jdbcUrl);
-    String url = dialect == Dialect.H2 ? completeH2Url(jdbcUrl) : jdbcUrl;
+    Optional<Path> journalFile = dialect == Dialect.H2 ? CommitJournal.fileFor(jdbcUrl) : Optional.empty();
+    String url = dialect == Dialect.H2
+        ? completeH2Url(jdbcUrl, journalFile.isPresent() ? JOURNALED_WRITE_DELAY_MS : "0")
+        : jdbcUrl;
     HikariConfig config = new HikariConfig();
     config.setJdbcUrl(url);
     config.setMaximumPoolSize(maxPoolSize);
@@ -76,17 +86,34 @@ public final class Database implements AutoCloseable {
       config.setConnectionInitSql("SET synchronous_commit = on");
     }
     HikariDataSource pool = new HikariDataSource(config);
+    CommitJournal journal = null;
     try {
+      if (journalFile.isPresent()) {
+        journal = CommitJournal.open(journalFile.get());
+        // Before migrations: the journal's statements were written against the schema H2 reopens with.
+        try (Connection c = pool.getConnection()) {
+          journal.recover(c);
+        }
+      }
       migrate(pool, dialect);
+      if (journal != null) {
+        // The migrations stored before any journaled write can depend on them, then numbering resumes.
+        try (Connection c = pool.getConnection()) {
+          journal.checkpoint(c);
+          journal.start(c);
+        }
+      }
       if (dialect == Dialect.POSTGRESQL) {
         warnIfFsyncOff(pool);
       }
-    } catch (RuntimeException | SQLException e) {
+    } catch (RuntimeException | SQLException | IOException e) {
       pool.close();
+      closeQuietly(journal, e);
       throw new StorageException("could not open the database", e);
     }
-    LOG.info("database open dialect={} pool={}", dialect, maxPoolSize);
-    return new Database(pool, dialect);
+    LOG.info("database open dialect={} pool={} journal={}", dialect, maxPoolSize,
+        journal == null ? "none" : journal.file());
+    return new Database(pool, dialect, journal);
   }
 
   /** Opens with a pool of 10. */
@@ -110,15 +137,49 @@ public final class Database implements AutoCloseable {
 
   @Override
   public void close() {
-    pool.close();
+    if (journal == null) {
+      pool.close();
+      return;
+    }
+    try {
+      // Everything stored and synced while no writer runs; the journal is then empty and a restart replays nothing.
+      journal.writeLock().lock();
+      try (Connection c = pool.getConnection()) {
+        journal.checkpoint(c);
+      } finally {
+        journal.writeLock().unlock();
+      }
+    } catch (SQLException | IOException | RuntimeException e) {
+      LOG.warn("could not checkpoint H2 at close ({}); the journal will be replayed at the next open", e.toString());
+    } finally {
+      pool.close();
+      closeQuietly(journal, null);
+    }
+  }
+
+  private static void closeQuietly(CommitJournal journal, Exception cause) {
+    if (journal == null) {
+      return;
+    }
+    try {
+      journal.close();
+    } catch (IOException e) {
+      if (cause != null) {
+        cause.addSuppressed(e);
+      } else {
+        LOG.warn("could not close the commit journal", e);
+      }
+    }
   }
 
   // Appends each required setting the URL does not set itself, so a user-supplied H2 URL still gets our dialect
   // and durability; an explicit setting in the URL wins.
-  static String completeH2Url(String jdbcUrl) {
+  static String completeH2Url(String jdbcUrl, String writeDelayMs) {
     String upper = jdbcUrl.toUpperCase(Locale.ROOT);
     StringBuilder url = new StringBuilder(jdbcUrl);
-    for (Map.Entry<String, String> setting : H2_SETTINGS.entrySet()) {
+    Map<String, String> settings = new LinkedHashMap<>(H2_SETTINGS);
+    settings.put("WRITE_DELAY", writeDelayMs);
+    for (Map.Entry<String, String> setting : settings.entrySet()) {
       if (!upper.contains(";" + setting.getKey() + "=")) {
         url.append(';').append(setting.getKey()).append('=').append(setting.getValue());
       }

@@ -1,9 +1,13 @@
 package dev.larch.storage.jdbc;
 
+import dev.larch.storage.jdbc.journal.CommitJournal;
+import dev.larch.storage.jdbc.journal.RecordingConnection;
+import dev.larch.storage.jdbc.journal.WriteLog;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.locks.LockSupport;
+import java.util.concurrent.locks.ReentrantLock;
 import javax.sql.DataSource;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -14,6 +18,9 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Every store method is one call here. Work may run several times, so it must be a pure function of the database
  * plus its inputs; anything outside the database that depends on the outcome happens after this returns.
+ *
+ * <p>With a {@link CommitJournal} (an H2 file database), write transactions run one at a time, each recorded and
+ * appended to the journal after its commit; that append, not an H2 store, is what makes the commit durable.
  */
 public final class Tx {
   private static final Logger LOG = LoggerFactory.getLogger(Tx.class);
@@ -21,15 +28,27 @@ public final class Tx {
 
   private final DataSource dataSource;
   private final Dialect dialect;
+  private final CommitJournal journal; // null: the database's own commit is durable
 
-  Tx(DataSource dataSource, Dialect dialect) {
+  Tx(DataSource dataSource, Dialect dialect, CommitJournal journal) {
     this.dataSource = dataSource;
     this.dialect = dialect;
+    this.journal = journal;
   }
 
   /** Runs {@code work} in a read-write transaction and commits it; a commit that returned is durable. */
   public <T> T inTransaction(SqlWork<T> work) {
-    return run(work, false);
+    if (journal == null) {
+      return run(work, false);
+    }
+    // Taken before a connection is, so writers queued here do not hold pooled connections readers need.
+    ReentrantLock writeLock = journal.writeLock();
+    writeLock.lock();
+    try {
+      return run(work, false);
+    } finally {
+      writeLock.unlock();
+    }
   }
 
   /** Runs {@code work} in a read-only transaction, so multi-statement reads see one consistent state. */
@@ -43,9 +62,7 @@ public final class Tx {
         connection.setAutoCommit(false);
         connection.setReadOnly(readOnly);
         try {
-          T result = work.run(connection);
-          connection.commit();
-          return result;
+          return readOnly || journal == null ? commit(connection, work) : commitJournaled(connection, work);
         } catch (SQLException | RuntimeException e) {
           rollbackQuietly(connection, e);
           throw e;
@@ -62,6 +79,25 @@ public final class Tx {
         throw new StorageException("database operation failed", e);
       }
     }
+  }
+
+  private static <T> T commit(Connection connection, SqlWork<T> work) throws SQLException {
+    T result = work.run(connection);
+    connection.commit();
+    return result;
+  }
+
+  private <T> T commitJournaled(Connection connection, SqlWork<T> work) throws SQLException {
+    WriteLog log = new WriteLog();
+    T result = work.run(RecordingConnection.wrap(connection, log));
+    if (log.isEmpty()) {
+      connection.commit();
+      return result;
+    }
+    long seq = journal.markApplied(connection);
+    connection.commit();
+    journal.append(seq, log, connection);
+    return result;
   }
 
   private static void rollbackQuietly(Connection connection, Exception cause) {

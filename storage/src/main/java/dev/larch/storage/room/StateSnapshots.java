@@ -3,6 +3,7 @@ package dev.larch.storage.room;
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
 import dev.larch.core.event.StateKey;
+import dev.larch.storage.jdbc.Sequences;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -181,11 +182,7 @@ final class StateSnapshots {
   }
 
   private static long nextId(Connection c) throws SQLException {
-    try (PreparedStatement ps = c.prepareStatement("SELECT nextval('state_snapshot_ids')");
-        ResultSet rs = ps.executeQuery()) {
-      rs.next();
-      return rs.getLong(1);
-    }
+    return Sequences.next(c, "state_snapshot_ids");
   }
 
   private static void insertSnapshot(Connection c, long id, String roomId, Long parent, int chainLength)

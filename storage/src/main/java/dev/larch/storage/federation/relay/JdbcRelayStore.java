@@ -3,6 +3,7 @@ package dev.larch.storage.federation.relay;
 import dev.larch.core.federation.relay.RelayStore;
 import dev.larch.core.federation.relay.RelayedTransaction;
 import dev.larch.storage.jdbc.Database;
+import dev.larch.storage.jdbc.Sequences;
 import dev.larch.storage.jdbc.Tx;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -26,11 +27,7 @@ public final class JdbcRelayStore implements RelayStore {
         return existing.get();
       }
       long entryId;
-      try (PreparedStatement ps = c.prepareStatement("SELECT nextval('relay_entry_ids')");
-          ResultSet rs = ps.executeQuery()) {
-        rs.next();
-        entryId = rs.getLong(1);
-      }
+      entryId = Sequences.next(c, "relay_entry_ids");
       try (PreparedStatement ps = c.prepareStatement(
           "INSERT INTO relay_transactions (entry_id, destination, origin, txn_id, body, uri, auth_header)"
               + " VALUES (?, ?, ?, ?, ?, ?, ?)")) {

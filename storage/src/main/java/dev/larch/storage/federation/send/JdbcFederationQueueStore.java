@@ -6,6 +6,7 @@ import dev.larch.core.federation.send.FederationQueueStore;
 import dev.larch.core.federation.send.QueueEntry;
 import dev.larch.core.json.JsonMapper;
 import dev.larch.storage.jdbc.Database;
+import dev.larch.storage.jdbc.Sequences;
 import dev.larch.storage.jdbc.StorageException;
 import dev.larch.storage.jdbc.Tx;
 import java.io.IOException;
@@ -28,7 +29,7 @@ import java.util.TreeSet;
  */
 public final class JdbcFederationQueueStore implements FederationQueueStore {
   private static final String INSERT = "INSERT INTO federation_queue (id, destination, event_id, edu_type,"
-      + " edu_content) VALUES (nextval('federation_queue_ids'), ?, ?, ?, ?)";
+      + " edu_content) VALUES (?, ?, ?, ?, ?)";
 
   private final Tx tx;
 
@@ -133,10 +134,11 @@ public final class JdbcFederationQueueStore implements FederationQueueStore {
     }
     try (PreparedStatement ps = c.prepareStatement(INSERT)) {
       for (QueueEntry entry : entries) {
-        ps.setString(1, entry.destination());
-        ps.setString(2, entry.eventId());
-        ps.setString(3, entry.eduType());
-        ps.setBytes(4, entry.content() == null ? null : bytes(entry.content()));
+        ps.setLong(1, Sequences.next(c, "federation_queue_ids"));
+        ps.setString(2, entry.destination());
+        ps.setString(3, entry.eventId());
+        ps.setString(4, entry.eduType());
+        ps.setBytes(5, entry.content() == null ? null : bytes(entry.content()));
         ps.addBatch();
       }
       ps.executeBatch();
