@@ -62,7 +62,7 @@ import org.slf4j.LoggerFactory;
 public final class InboundPdus {
   private static final Logger log = LoggerFactory.getLogger(InboundPdus.class);
   private static final StateKey SERVER_ACL_SLOT = StateKey.of("m.room.server_acl", "");
-  private static final int VERIFY_CHUNK = 8;
+  private static final int VERIFY_CHUNK = 4;
 
   private final String serverName;
   private final RoomStore store;
@@ -136,8 +136,9 @@ public final class InboundPdus {
       return outcomes;
     }
     RoomVersion version = events.get(0).roomVersion();
-    // Signatures need no room state: check them before taking the lock, so the room waits only for the rest.
-    Map<String, IncomingEventChecks.Verified> verified = verifyAll(events);
+    // Signatures need no room state: their checks start now, on the verify threads, and each event below waits
+    // only for its own, so judging and writing the first events overlaps checking the later ones.
+    Map<String, CompletableFuture<IncomingEventChecks.Verified>> verifying = verifyAll(events);
     List<Pdu> ordered = new ArrayList<>(events);
     ordered.sort(Comparator.comparingLong(Pdu::depth)); // stable: equal depths keep the sender's order
     locks.withLock(roomId, () -> {
@@ -151,24 +152,34 @@ public final class InboundPdus {
       batch.preload(ids);
       Optional<String> refusal = refusal(batch, origin);
       for (Pdu event : ordered) {
+        CompletableFuture<IncomingEventChecks.Verified> verification = verifying.get(event.eventId());
+        if (refusal.isEmpty() && !verification.isDone() && batch.hasPending()) {
+          // Rather than wait for this event's signatures, write what is judged already.
+          flush(batch);
+        }
+        // A check that threw is run again in handle(), where a failure drops this event alone.
         Outcome outcome = refusal.<Outcome>map(Outcome.Dropped::new)
-            .orElseGet(() -> handleContained(batch, origin, event, verified.get(event.eventId())));
+            .orElseGet(() -> handleContained(batch, origin, event, verification.exceptionally(e -> null).join()));
         outcomes.put(event.eventId(), outcome);
         if (!(outcome instanceof Outcome.Accepted)) {
           log.info("received event not accepted origin={} room={} event={} outcome={}", origin, roomId,
               event.eventId(), outcome);
         }
       }
-      for (RoomBatch.Written written : batch.flush()) {
-        if (written.status().visibleToClients()) {
-          notifyListeners(written.event(), written.streamPosition());
-        }
-      }
+      flush(batch);
       return null;
     });
     Map<String, Outcome> inOrder = new LinkedHashMap<>();
     events.forEach(e -> inOrder.put(e.eventId(), outcomes.get(e.eventId())));
     return inOrder;
+  }
+
+  private void flush(RoomBatch batch) {
+    for (RoomBatch.Written written : batch.flush()) {
+      if (written.status().visibleToClients()) {
+        notifyListeners(written.event(), written.streamPosition());
+      }
+    }
   }
 
   // Why no event of this origin is taken into the room: this server is not in it, or the room's ACL denies origin.
@@ -300,28 +311,27 @@ public final class InboundPdus {
     return new Outcome.Accepted();
   }
 
-  private Map<String, IncomingEventChecks.Verified> verifyAll(List<Pdu> events) {
+  // Each event's signature and hash check, in chunks on the verify threads (or done here without them), in the
+  // sender's order, which is usually the order the events are judged in.
+  private Map<String, CompletableFuture<IncomingEventChecks.Verified>> verifyAll(List<Pdu> events) {
     checks.prefetchKeys(events);
-    Map<String, IncomingEventChecks.Verified> verified = new HashMap<>();
+    Map<String, CompletableFuture<IncomingEventChecks.Verified>> verifying = new HashMap<>();
     if (verifyExecutor == null || events.size() <= VERIFY_CHUNK) {
       for (Pdu event : events) {
-        verified.put(event.eventId(), checks.verifySignaturesAndHash(event));
+        verifying.put(event.eventId(), CompletableFuture.completedFuture(checks.verifySignaturesAndHash(event)));
       }
-      return verified;
+      return verifying;
     }
-    List<CompletableFuture<List<IncomingEventChecks.Verified>>> chunks = new ArrayList<>();
     for (int from = 0; from < events.size(); from += VERIFY_CHUNK) {
       List<Pdu> chunk = events.subList(from, Math.min(events.size(), from + VERIFY_CHUNK));
-      chunks.add(CompletableFuture.supplyAsync(
-          () -> chunk.stream().map(checks::verifySignaturesAndHash).toList(), verifyExecutor));
-    }
-    int i = 0;
-    for (CompletableFuture<List<IncomingEventChecks.Verified>> chunk : chunks) {
-      for (IncomingEventChecks.Verified result : chunk.join()) {
-        verified.put(events.get(i++).eventId(), result);
+      CompletableFuture<List<IncomingEventChecks.Verified>> checked = CompletableFuture.supplyAsync(
+          () -> chunk.stream().map(checks::verifySignaturesAndHash).toList(), verifyExecutor);
+      for (int i = 0; i < chunk.size(); i++) {
+        int index = i;
+        verifying.put(chunk.get(i).eventId(), checked.thenApply(results -> results.get(index)));
       }
     }
-    return verified;
+    return verifying;
   }
 
   private void notifyListeners(Pdu event, long streamPosition) {

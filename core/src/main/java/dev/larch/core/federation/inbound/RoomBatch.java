@@ -23,8 +23,8 @@ import java.util.Set;
 /**
  * One room while a batch of received events is checked, under the room's lock: the store, plus the events already
  * judged in this batch but not yet written. Every check reads through here, so an event can follow one judged just
- * before it, and the whole batch is then written in one {@link RoomStore#persistAll} transaction (one durable
- * commit for up to 50 events of a transaction plus what was fetched for them).
+ * before it, and what is pending is written in one {@link RoomStore#persistAll} transaction per {@link #flush}: at
+ * the end of a transaction's events, and earlier whenever the receiver would otherwise wait for signature checks.
  *
  * <p>It keeps the room's forward extremities in step with what the store will do on the write: an accepted event
  * replaces its prev events, other events leave them alone. Not thread-safe: one batch, one thread.
@@ -78,6 +78,11 @@ final class RoomBatch {
 
   String roomId() {
     return roomId;
+  }
+
+  /** Whether judged events wait to be written. */
+  boolean hasPending() {
+    return !pending.isEmpty();
   }
 
   RoomVersion version() {
