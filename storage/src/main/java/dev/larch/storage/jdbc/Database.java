@@ -89,18 +89,24 @@ public final class Database implements AutoCloseable {
     CommitJournal journal = null;
     try {
       if (journalFile.isPresent()) {
-        journal = CommitJournal.open(journalFile.get());
+        journal = CommitJournal.acquire(journalFile.get());
         // Before migrations: the journal's statements were written against the schema H2 reopens with.
+        journal.writeLock().lock();
         try (Connection c = pool.getConnection()) {
           journal.recover(c);
+        } finally {
+          journal.writeLock().unlock();
         }
       }
       migrate(pool, dialect);
       if (journal != null) {
         // The migrations stored before any journaled write can depend on them, then numbering resumes.
+        journal.writeLock().lock();
         try (Connection c = pool.getConnection()) {
           journal.checkpoint(c);
           journal.start(c);
+        } finally {
+          journal.writeLock().unlock();
         }
       }
       if (dialect == Dialect.POSTGRESQL) {
@@ -108,7 +114,9 @@ public final class Database implements AutoCloseable {
       }
     } catch (RuntimeException | SQLException | IOException e) {
       pool.close();
-      closeQuietly(journal, e);
+      if (journal != null && CommitJournal.release(journal)) {
+        closeQuietly(journal, e);
+      }
       throw new StorageException("could not open the database", e);
     }
     LOG.info("database open dialect={} pool={} journal={}", dialect, maxPoolSize,
@@ -137,8 +145,8 @@ public final class Database implements AutoCloseable {
 
   @Override
   public void close() {
-    if (journal == null) {
-      pool.close();
+    if (journal == null || !CommitJournal.release(journal)) {
+      pool.close(); // another pool of this process still uses the database and its journal
       return;
     }
     try {

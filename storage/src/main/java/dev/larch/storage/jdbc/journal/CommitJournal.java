@@ -11,7 +11,9 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.util.HashMap;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.locks.ReentrantLock;
 
@@ -27,13 +29,17 @@ import java.util.concurrent.locks.ReentrantLock;
  * state ends. Once H2 has stored and synced everything ({@code CHECKPOINT SYNC}), the journal is emptied.
  *
  * <p>Not thread-safe: {@link dev.larch.storage.jdbc.Tx} calls it under the lock that runs write transactions one at
- * a time, which is also what makes replay in record order rebuild exactly the committed rows.
+ * a time, which is also what makes replay in record order rebuild exactly the committed rows. H2 shares one open
+ * database among all the pools of a process that open its file, so they share its journal too ({@link #acquire}).
  */
 public final class CommitJournal implements AutoCloseable {
   /** Journal size at which the next commit checkpoints H2 and empties it (bounds the replay after a crash). */
   static final long DEFAULT_CHECKPOINT_BYTES = 8L << 20;
   // A record buffer grown past this by a large transaction is dropped after it, not kept for the process' life.
   private static final int KEPT_BUFFER_BYTES = 1 << 20;
+
+  // The journals open in this process, by file, with how many pools use each.
+  private static final Map<Path, CommitJournal> OPEN = new HashMap<>();
 
   private final Path file;
   private final FileChannel channel;
@@ -44,6 +50,8 @@ public final class CommitJournal implements AutoCloseable {
   private long size;
   private long nextSeq = -1;
   private IOException failure;
+  private int users;
+  private boolean recovered;
 
   private CommitJournal(Path file, FileChannel channel, FileLock fileLock, long checkpointBytes) throws IOException {
     this.file = file;
@@ -74,8 +82,31 @@ public final class CommitJournal implements AutoCloseable {
     return Optional.of(Path.of(location + ".journal").toAbsolutePath().normalize());
   }
 
+  /**
+   * The journal of {@code file} for one more pool: opened (and locked against other processes) by the first,
+   * shared with the rest; each {@link #release}s it.
+   */
+  public static synchronized CommitJournal acquire(Path file) throws IOException {
+    CommitJournal journal = OPEN.get(file);
+    if (journal == null) {
+      journal = open(file);
+      OPEN.put(file, journal);
+    }
+    journal.users++;
+    return journal;
+  }
+
+  /** One pool is done with the journal; true if it was the last, which then checkpoints and {@link #close}s it. */
+  public static synchronized boolean release(CommitJournal journal) {
+    if (--journal.users > 0) {
+      return false;
+    }
+    OPEN.remove(journal.file);
+    return true;
+  }
+
   /** Opens (creating) and locks the journal file; fails if another process has it open. */
-  public static CommitJournal open(Path file) throws IOException {
+  static CommitJournal open(Path file) throws IOException {
     long checkpointBytes = Long.getLong("larch.journal.checkpoint-bytes", DEFAULT_CHECKPOINT_BYTES);
     FileChannel channel = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.READ,
         StandardOpenOption.WRITE);
@@ -107,6 +138,9 @@ public final class CommitJournal implements AutoCloseable {
    * open, before migrations, so records are replayed against the schema that wrote them.
    */
   public JournalReplay.Result recover(Connection connection) throws IOException, SQLException {
+    if (recovered) {
+      return new JournalReplay.Result(0, 0, 0, -1); // another pool of this process opened the database first
+    }
     JournalReplay.Result result;
     try {
       result = JournalReplay.run(channel, connection);
@@ -120,12 +154,15 @@ public final class CommitJournal implements AutoCloseable {
     if (channel.size() > 0) {
       checkpoint(connection);
     }
+    recovered = true;
     return result;
   }
 
   /** After migrations: numbers the next records after the highest one H2 has applied. */
   public void start(Connection connection) throws SQLException {
-    nextSeq = appliedSeq(connection) + 1;
+    if (nextSeq < 0) {
+      nextSeq = appliedSeq(connection) + 1;
+    }
   }
 
   /**

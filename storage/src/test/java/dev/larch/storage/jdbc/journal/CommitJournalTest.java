@@ -180,6 +180,29 @@ class CommitJournalTest {
   }
 
   @Test
+  void twoPoolsOfOneProcess_shareTheDatabaseAndItsJournal() throws SQLException, IOException {
+    // H2 lets a process open one file database from several pools; their writes go through one journal.
+    Database second = Database.open(url, 2);
+    try {
+      increment();
+      second.tx().inTransaction(c -> {
+        try (PreparedStatement ps = c.prepareStatement("UPDATE counter SET n = n + 10 WHERE id = 1")) {
+          return ps.executeUpdate();
+        }
+      });
+      assertEquals(11, counter());
+    } finally {
+      second.close();
+    }
+    increment(); // the first pool still writes, and journals, after the second closed
+    assertTrue(Files.size(journalFile) > 0);
+    crash();
+
+    database = Database.open(url, 4);
+    assertEquals(12, counter());
+  }
+
+  @Test
   void concurrentWriters_allSurviveACrash() throws Exception {
     List<Thread> threads = new ArrayList<>();
     Set<Throwable> failures = java.util.concurrent.ConcurrentHashMap.newKeySet();
