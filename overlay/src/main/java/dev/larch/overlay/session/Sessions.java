@@ -54,7 +54,10 @@ import org.slf4j.LoggerFactory;
  * session with us, and the connection it dialled accepts at most one more of our streams. When a peer closes one of
  * our connections with that reason we stop opening streams on every connection to it, close our own streams on them
  * (the HTTP client retries their requests once), serve what the peer still sends there, and wait {@link #HOLD_OFF_MS}
- * for the peer to dial us (its own retry) before dialling it afresh, which avoids racing it a second time.
+ * for the peer to dial us (its own retry) before dialling it afresh, which avoids racing it a second time. Its racing
+ * dial may finish its handshake here only after the "replaced" (it was already under way): such a connection is
+ * marked {@code PEERS_ONLY} and never adopted, and requests that waited for our replaced dial wait for the next
+ * connection instead (before this, 19 of 20 racing requests could time out on it).
  * Larch never sends that reason. A short-header packet for a connection ID of an earlier run of this node means the
  * peer still talks to that run: we dial it, so it learns the old connection is gone (a Go peer closes our dial as
  * "replaced", which drops its stale session too).
@@ -77,6 +80,10 @@ public final class Sessions {
   private static final long STALE_REDIAL_MS = 2_000;
   private static final AttributeKey<PublicKey> PEER = AttributeKey.valueOf("larch.session.peer");
   private static final AttributeKey<Set<QuicStreamChannel>> OUR_STREAMS = AttributeKey.valueOf("larch.session.ours");
+  private static final AttributeKey<Conn> DIAL = AttributeKey.valueOf("larch.session.dial");
+  // A peer's connection that was already up or handshaking when it closed one of ours as "connection replaced":
+  // its racing dial, which will not accept our streams; it only serves the peer's.
+  private static final AttributeKey<Boolean> PEERS_ONLY = AttributeKey.valueOf("larch.session.peersOnly");
 
   private final ContextInternal context;
   private final EventLoop loop;
@@ -108,6 +115,8 @@ public final class Sessions {
     long establishedAt;
     /** The peer's own connection, which came up while this dial was in flight. */
     QuicChannel raced;
+    /** The peer closed this dial as "connection replaced" before we saw it up: its outcome no longer matters. */
+    boolean replacedByPeer;
 
     Conn(PublicKey peer, Promise<QuicChannel> ready, boolean outbound) {
       this.peer = peer;
@@ -285,7 +294,7 @@ public final class Sessions {
     Conn conn = new Conn(peer, loop.newPromise(), true);
     conns.put(peer, conn);
     addresses.pin(peer);
-    endpoint.dial(peer).attr(PEER, peer).handler(connectionHandler(true)).streamHandler(streamInitializer())
+    endpoint.dial(peer).attr(PEER, peer).attr(DIAL, conn).handler(connectionHandler(true)).streamHandler(streamInitializer())
         .connect().addListener(f -> {
           if (f.isSuccess()) {
             QuicChannel channel = (QuicChannel) f.getNow();
@@ -305,13 +314,15 @@ public final class Sessions {
           } else {
             if (conns.get(peer) == conn) {
               conns.remove(peer);
-              if (conn.raced != null && conn.raced.isActive()) {
+              if (conn.raced != null && conn.raced.isActive() && !Boolean.TRUE.equals(conn.raced.attr(PEERS_ONLY).get())) {
                 adopt(peer, conn.raced, conn.ready); // our dial failed but the peer's own connection is up
                 return;
               }
             }
             LOG.debug("QUIC dial to {} failed: {}", peer, f.cause().toString());
-            conn.ready.tryFailure(f.cause());
+            if (!conn.replacedByPeer) { // else its requests already wait for the next connection
+              conn.ready.tryFailure(f.cause());
+            }
           }
         });
     return conn.ready;
@@ -401,6 +412,10 @@ public final class Sessions {
   }
 
   private void onInboundEstablished(PublicKey peer, QuicChannel channel) {
+    if (Boolean.TRUE.equals(channel.attr(PEERS_ONLY).get())) {
+      LOG.debug("QUIC connection from {} raced one it replaced: serving it, not adopting it", peer);
+      return; // we wait for the peer's next dial, or dial afresh after the hold-off
+    }
     Conn current = conns.get(peer);
     if (current == null) {
       adopt(peer, channel, awaiting.remove(peer));
@@ -461,11 +476,19 @@ public final class Sessions {
   private void onReplacedByPeer(PublicKey peer, QuicChannel replaced) {
     LOG.debug("QUIC connection to {} replaced by the peer; its other connections no longer take our streams", peer);
     Conn current = conns.get(peer);
-    if (current != null && current.channel != null) {
+    Promise<QuicChannel> waiting = null;
+    if (current != null && current.channel == null && replaced.attr(DIAL).get() == current) {
+      // Our dial, closed before its handshake finished here (the close overtook it): the requests waiting for it
+      // take the next connection, never the peer's raced one, which will not accept them.
+      current.replacedByPeer = true;
+      conns.remove(peer);
+      waiting = current.ready;
+    } else if (current != null && current.channel != null) {
       conns.remove(peer);
     }
     for (QuicChannel other : new ArrayList<>(live.getOrDefault(peer, Set.of()))) {
       if (other != replaced) {
+        other.attr(PEERS_ONLY).set(true);
         for (QuicStreamChannel stream : new ArrayList<>(other.attr(OUR_STREAMS).get())) {
           stream.close();
         }
@@ -476,16 +499,23 @@ public final class Sessions {
       awaiting.put(peer, held);
       loop.schedule(() -> {
         if (awaiting.remove(peer, held) && !closed) {
-          connection(peer).addListener(f -> {
-            if (f.isSuccess()) {
-              held.trySuccess((QuicChannel) f.getNow());
-            } else {
-              held.tryFailure(f.cause());
-            }
-          });
+          completeWith(connection(peer), held);
         }
       }, HOLD_OFF_MS, TimeUnit.MILLISECONDS);
     }
+    if (waiting != null) {
+      completeWith(connection(peer), waiting);
+    }
+  }
+
+  private static void completeWith(io.netty.util.concurrent.Future<QuicChannel> from, Promise<QuicChannel> to) {
+    from.addListener(f -> {
+      if (f.isSuccess()) {
+        to.trySuccess((QuicChannel) f.getNow());
+      } else {
+        to.tryFailure(f.cause());
+      }
+    });
   }
 
   /** A peer dialling again and again keeps at most a few connections: the oldest we no longer use goes. */
