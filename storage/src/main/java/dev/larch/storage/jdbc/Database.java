@@ -3,6 +3,7 @@ package dev.larch.storage.jdbc;
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
 import dev.larch.storage.jdbc.journal.CommitJournal;
+import dev.larch.storage.jdbc.journal.JournalReplay;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -23,8 +24,8 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Durability is part of the contract: when {@link Tx#inTransaction} returns, the commit survives the process
  * being killed. An H2 file database gets a {@link CommitJournal} next to it, replayed here at open, and H2 stores its
- * pages in the background; other H2 URLs get {@code WRITE_DELAY=0}, a store per commit (storage/README.md
- * "Durability"). PostgreSQL sessions are opened with {@code synchronous_commit = on} and a server with {@code fsync}
+ * pages only at the journal's checkpoints; other H2 URLs get {@code WRITE_DELAY=0}, a store per commit
+ * (storage/README.md "Durability"). PostgreSQL sessions are opened with {@code synchronous_commit = on} and a server with {@code fsync}
  * off is reported at WARN.
  */
 public final class Database implements AutoCloseable {
@@ -49,8 +50,14 @@ public final class Database implements AutoCloseable {
     H2_SETTINGS.put("PAGE_SIZE", "2048");
   }
 
-  // With the journal H2 stores committed pages in the background, at most this often; without it, every commit.
-  private static final String JOURNALED_WRITE_DELAY_MS = "1000";
+  // With the journal, H2 must not store on its own background thread: a store racing a writing transaction can
+  // leave a row of it that the stored undo log does not cover, which after a crash stays locked by a transaction
+  // that no longer exists (found by killing writers under load). So its timed store is pushed out of reach and
+  // its background compaction is off; the journal checkpoints every second between transactions instead.
+  // Without the journal, every commit stores (WRITE_DELAY=0).
+  private static final Map<String, String> JOURNALED_H2_SETTINGS =
+      Map.of("WRITE_DELAY", "1000000000", "AUTO_COMPACT_FILL_RATE", "0");
+  private static final Map<String, String> UNJOURNALED_H2_SETTINGS = Map.of("WRITE_DELAY", "0");
 
   private final HikariDataSource pool;
   private final Dialect dialect;
@@ -74,7 +81,7 @@ public final class Database implements AutoCloseable {
     Dialect dialect = Dialect.fromUrl(jdbcUrl);
     Optional<Path> journalFile = dialect == Dialect.H2 ? CommitJournal.fileFor(jdbcUrl) : Optional.empty();
     String url = dialect == Dialect.H2
-        ? completeH2Url(jdbcUrl, journalFile.isPresent() ? JOURNALED_WRITE_DELAY_MS : "0")
+        ? completeH2Url(jdbcUrl, journalFile.isPresent() ? JOURNALED_H2_SETTINGS : UNJOURNALED_H2_SETTINGS)
         : jdbcUrl;
     HikariConfig config = new HikariConfig();
     config.setJdbcUrl(url);
@@ -104,7 +111,7 @@ public final class Database implements AutoCloseable {
         journal.writeLock().lock();
         try (Connection c = pool.getConnection()) {
           journal.checkpoint(c);
-          journal.start(c);
+          journal.start(c, pool);
         } finally {
           journal.writeLock().unlock();
         }
@@ -136,6 +143,11 @@ public final class Database implements AutoCloseable {
   /** The transaction runner every store uses. */
   public Tx tx() {
     return tx;
+  }
+
+  /** What replaying the commit journal did when this database opened; empty without a journal. */
+  public Optional<JournalReplay.Result> journalRecovery() {
+    return journal == null ? Optional.empty() : Optional.ofNullable(journal.recovery());
   }
 
   /** The pool, for tests and tools; stores go through {@link #tx()}. */
@@ -182,11 +194,11 @@ public final class Database implements AutoCloseable {
 
   // Appends each required setting the URL does not set itself, so a user-supplied H2 URL still gets our dialect
   // and durability; an explicit setting in the URL wins.
-  static String completeH2Url(String jdbcUrl, String writeDelayMs) {
+  static String completeH2Url(String jdbcUrl, Map<String, String> storeSettings) {
     String upper = jdbcUrl.toUpperCase(Locale.ROOT);
     StringBuilder url = new StringBuilder(jdbcUrl);
     Map<String, String> settings = new LinkedHashMap<>(H2_SETTINGS);
-    settings.put("WRITE_DELAY", writeDelayMs);
+    settings.putAll(storeSettings);
     for (Map.Entry<String, String> setting : settings.entrySet()) {
       if (!upper.contains(";" + setting.getKey() + "=")) {
         url.append(';').append(setting.getKey()).append('=').append(setting.getValue());

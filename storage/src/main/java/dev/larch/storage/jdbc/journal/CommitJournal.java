@@ -15,7 +15,13 @@ import java.util.HashMap;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.ReentrantLock;
+import javax.sql.DataSource;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * H2's write-ahead journal: each committed write transaction's statements ({@link WriteLog}), appended to
@@ -26,15 +32,18 @@ import java.util.concurrent.locks.ReentrantLock;
  * <p>A killed process loses nothing acknowledged: at the next open {@link #recover} runs again, in order, every
  * record H2 had not stored yet. Which those are is in the database itself: each journaled transaction also sets
  * {@code commit_journal.applied_seq} to its record's number, so the value H2 reopens with says where its stored
- * state ends. Once H2 has stored and synced everything ({@code CHECKPOINT SYNC}), the journal is emptied.
+ * state ends. H2 stores only when told: every second, if anything was written, a checkpoint
+ * ({@code CHECKPOINT SYNC}) runs under the write lock, between transactions, and empties the journal.
  *
  * <p>Not thread-safe: {@link dev.larch.storage.jdbc.Tx} calls it under the lock that runs write transactions one at
  * a time, which is also what makes replay in record order rebuild exactly the committed rows. H2 shares one open
  * database among all the pools of a process that open its file, so they share its journal too ({@link #acquire}).
  */
 public final class CommitJournal implements AutoCloseable {
+  private static final Logger LOG = LoggerFactory.getLogger(CommitJournal.class);
   /** Journal size at which the next commit checkpoints H2 and empties it (bounds the replay after a crash). */
   static final long DEFAULT_CHECKPOINT_BYTES = 8L << 20;
+  static final long DEFAULT_CHECKPOINT_INTERVAL_MS = 1_000;
   // A record buffer grown past this by a large transaction is dropped after it, not kept for the process' life.
   private static final int KEPT_BUFFER_BYTES = 1 << 20;
 
@@ -50,8 +59,10 @@ public final class CommitJournal implements AutoCloseable {
   private long size;
   private long nextSeq = -1;
   private IOException failure;
+  private volatile boolean dirty; // appended since the last checkpoint
+  private ScheduledExecutorService checkpoints;
   private int users;
-  private boolean recovered;
+  private JournalReplay.Result recovery; // null until recovered
 
   private CommitJournal(Path file, FileChannel channel, FileLock fileLock, long checkpointBytes) throws IOException {
     this.file = file;
@@ -128,6 +139,11 @@ public final class CommitJournal implements AutoCloseable {
     return file;
   }
 
+  /** What the replay at open did (null before it ran). */
+  public JournalReplay.Result recovery() {
+    return recovery;
+  }
+
   /** The lock that runs write transactions one at a time while the journal is on. */
   public ReentrantLock writeLock() {
     return writeLock;
@@ -138,8 +154,8 @@ public final class CommitJournal implements AutoCloseable {
    * open, before migrations, so records are replayed against the schema that wrote them.
    */
   public JournalReplay.Result recover(Connection connection) throws IOException, SQLException {
-    if (recovered) {
-      return new JournalReplay.Result(0, 0, 0, -1); // another pool of this process opened the database first
+    if (recovery != null) {
+      return recovery; // another pool of this process opened the database first
     }
     JournalReplay.Result result;
     try {
@@ -154,14 +170,43 @@ public final class CommitJournal implements AutoCloseable {
     if (channel.size() > 0) {
       checkpoint(connection);
     }
-    recovered = true;
+    recovery = result;
     return result;
   }
 
-  /** After migrations: numbers the next records after the highest one H2 has applied. */
-  public void start(Connection connection) throws SQLException {
-    if (nextSeq < 0) {
-      nextSeq = appliedSeq(connection) + 1;
+  /**
+   * After migrations: numbers the next records after the highest one H2 has applied, and starts the checkpoints
+   * that store H2's pages every {@value #DEFAULT_CHECKPOINT_INTERVAL_MS} ms while anything is written (tests can
+   * stretch or stop that with {@code larch.journal.checkpoint-interval-ms}, 0 for never).
+   */
+  public void start(Connection connection, DataSource pool) throws SQLException {
+    if (nextSeq >= 0) {
+      return; // another pool of this process started it
+    }
+    nextSeq = appliedSeq(connection) + 1;
+    long interval = Long.getLong("larch.journal.checkpoint-interval-ms", DEFAULT_CHECKPOINT_INTERVAL_MS);
+    if (interval <= 0) {
+      return;
+    }
+    checkpoints = Executors.newSingleThreadScheduledExecutor(r -> {
+      Thread thread = new Thread(r, "larch-h2-checkpoint");
+      thread.setDaemon(true);
+      return thread;
+    });
+    checkpoints.scheduleWithFixedDelay(() -> checkpointIfDirty(pool), interval, interval, TimeUnit.MILLISECONDS);
+  }
+
+  private void checkpointIfDirty(DataSource pool) {
+    if (!dirty || failure != null) {
+      return;
+    }
+    writeLock.lock();
+    try (Connection c = pool.getConnection()) {
+      checkpoint(c);
+    } catch (SQLException | IOException | RuntimeException e) {
+      LOG.warn("periodic H2 checkpoint failed (tried again next time): {}", e.toString());
+    } finally {
+      writeLock.unlock();
     }
   }
 
@@ -194,6 +239,7 @@ public final class CommitJournal implements AutoCloseable {
         position += channel.write(buffer, position);
       }
       size = position;
+      dirty = true;
       if (buffer.capacity() > KEPT_BUFFER_BYTES) {
         buffer = null;
       }
@@ -209,11 +255,12 @@ public final class CommitJournal implements AutoCloseable {
       return;
     }
     if (size >= checkpointBytes) {
+      // The commit is durable already; a checkpoint that fails here is tried again after the next append. Nothing
+      // may be thrown: after a commit, a retryable error would run the transaction a second time.
       try {
         checkpoint(connection);
-      } catch (IOException e) {
-        failure = e;
-        throw new SQLException("commit journal could not be emptied", e);
+      } catch (IOException | SQLException e) {
+        LOG.warn("could not checkpoint H2 to empty the commit journal ({} bytes): {}", size, e.toString());
       }
     }
   }
@@ -225,6 +272,7 @@ public final class CommitJournal implements AutoCloseable {
     }
     channel.truncate(0);
     size = 0;
+    dirty = false;
   }
 
   long size() {
@@ -233,6 +281,9 @@ public final class CommitJournal implements AutoCloseable {
 
   @Override
   public void close() throws IOException {
+    if (checkpoints != null) {
+      checkpoints.shutdownNow();
+    }
     try {
       fileLock.release();
     } finally {

@@ -4,6 +4,7 @@ import java.lang.reflect.InvocationHandler;
 import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Method;
 import java.lang.reflect.Proxy;
+import java.sql.BatchUpdateException;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.Statement;
@@ -126,12 +127,16 @@ public final class RecordingConnection implements InvocationHandler {
           batch.clear();
           return call(statement, method, args);
         case "executeBatch", "executeLargeBatch":
-          Object counts = call(statement, method, args);
-          for (int i = 0; i < batch.size(); i++) {
-            long rows = counts instanceof long[] large ? large[i] : ((int[]) counts)[i];
-            log.statement(sql, batch.get(i), rows);
+          Object counts;
+          try {
+            counts = call(statement, method, args);
+          } catch (BatchUpdateException e) {
+            // H2 goes on after a failed entry: the ones that succeeded changed rows, even if the work then carries
+            // on past the failure, so they are journaled like any other.
+            recordBatch(e.getLargeUpdateCounts());
+            throw e;
           }
-          batch.clear();
+          recordBatch(counts instanceof long[] large ? large : toLong((int[]) counts));
           return counts;
         case "executeUpdate", "executeLargeUpdate", "execute":
           return execute(method, args);
@@ -143,6 +148,24 @@ public final class RecordingConnection implements InvocationHandler {
         default:
           return call(statement, method, args);
       }
+    }
+
+    private void recordBatch(long[] counts) {
+      // A driver that stops at the first failure reports fewer counts than entries: the rest never ran.
+      for (int i = 0; i < batch.size() && counts != null && i < counts.length; i++) {
+        if (counts[i] != Statement.EXECUTE_FAILED) {
+          log.statement(sql, batch.get(i), counts[i]);
+        }
+      }
+      batch.clear();
+    }
+
+    private static long[] toLong(int[] counts) {
+      long[] large = new long[counts.length];
+      for (int i = 0; i < counts.length; i++) {
+        large[i] = counts[i];
+      }
+      return large;
     }
 
     private Object execute(Method method, Object[] args) throws Throwable {

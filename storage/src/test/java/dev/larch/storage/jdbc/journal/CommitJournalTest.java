@@ -23,15 +23,17 @@ import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
+import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The journal against a real H2 file database. A crash is {@code SHUTDOWN IMMEDIATELY}: H2 closes without storing
- * anything, as if the process had been killed, and its background store is held off by a long {@code WRITE_DELAY},
- * so everything after the last checkpoint must come back from the journal.
+ * anything, as if the process had been killed, and with the periodic checkpoints off, everything after the last
+ * checkpoint must come back from the journal.
  */
 class CommitJournalTest {
   private static final String ALICE = "@alice:larch.test";
@@ -41,9 +43,20 @@ class CommitJournalTest {
   private Path journalFile;
   private Database database;
 
+  @BeforeAll
+  static void noPeriodicCheckpoints() {
+    // Every write stays in the journal until a test checkpoints or crashes.
+    System.setProperty("larch.journal.checkpoint-interval-ms", "0");
+  }
+
+  @AfterAll
+  static void periodicCheckpointsAgain() {
+    System.clearProperty("larch.journal.checkpoint-interval-ms");
+  }
+
   @BeforeEach
   void open() throws SQLException {
-    url = "jdbc:h2:file:" + dir.resolve("larch") + ";WRITE_DELAY=600000";
+    url = "jdbc:h2:file:" + dir.resolve("larch");
     journalFile = dir.resolve("larch.journal");
     database = Database.open(url, 4);
     try (Connection c = database.dataSource().getConnection(); Statement s = c.createStatement()) {

@@ -79,6 +79,34 @@ class RecordingConnectionTest {
   }
 
   @Test
+  void aBatchThatFailsPartway_recordsTheEntriesThatChangedRows() throws SQLException {
+    WriteLog log = new WriteLog();
+    Connection c = RecordingConnection.wrap(raw, log);
+    try (PreparedStatement ps = c.prepareStatement("INSERT INTO t (k) VALUES (?)")) {
+      ps.setString(1, "taken");
+      ps.executeUpdate();
+      for (String k : new String[] {"a", "taken", "b"}) {
+        ps.setString(1, k);
+        ps.addBatch();
+      }
+      assertThrows(java.sql.BatchUpdateException.class, ps::executeBatch);
+    }
+    // Whatever H2 applied around the failed entry is in the transaction, so it is in the log too.
+    try (PreparedStatement ps = raw.prepareStatement("SELECT k FROM t ORDER BY k"); ResultSet rs = ps.executeQuery()) {
+      java.util.List<String> keys = new java.util.ArrayList<>();
+      while (rs.next()) {
+        keys.add(rs.getString(1));
+      }
+      java.util.List<String> logged = new java.util.ArrayList<>();
+      for (WriteLog.Entry entry : log.entries()) {
+        logged.add((String) ((WriteLog.Statement) entry).parameters()[0]);
+      }
+      java.util.Collections.sort(logged);
+      assertEquals(keys, logged);
+    }
+  }
+
+  @Test
   void whatReplayCouldNotRepeat_isRefused() throws SQLException {
     Connection c = RecordingConnection.wrap(raw, new WriteLog());
     assertThrows(UnsupportedOperationException.class,
