@@ -160,12 +160,19 @@ public final class CanonicalJson {
 
   private static void writeString(Sink out, String s) {
     int n = s.length();
-    // Worst case per UTF-16 unit is a six-byte u00XX escape; a pair of units never takes more than four bytes.
-    out.ensure(6L * n + 2);
+    // Worst case per UTF-16 unit is a six-byte u00XX escape (a pair of units never takes more than four bytes), but
+    // reserving that for every string made buffers six times too large: reserve for plain ASCII, and grow to the
+    // worst case of the rest only once an escape or a non-ASCII unit has used the slack.
+    out.ensure(n + 8L);
     byte[] b = out.buf;
     int p = out.len;
     b[p++] = '"';
     for (int i = 0; i < n; i++) {
+      if (b.length - p < n - i + 6) {
+        out.len = p;
+        out.ensure(6L * (n - i) + 1);
+        b = out.buf;
+      }
       char c = s.charAt(i);
       if (c < 0x80) {
         if (c >= 0x20 && c != '"' && c != '\\') {

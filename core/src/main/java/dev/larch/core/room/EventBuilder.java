@@ -158,8 +158,8 @@ public final class EventBuilder {
     } catch (IllegalArgumentException e) {
       throw MatrixException.badJson("The event content cannot be encoded as canonical JSON: " + e.getMessage());
     }
-    // 5. The whole event, as it would go over federation.
-    if (CanonicalJson.forRoomVersion(version).encode(event.json()).length > MAX_EVENT_BYTES) {
+    // 5. The whole event, as it would go over federation: the bytes storage writes, encoded once (memoised).
+    if (event.canonicalJson().length > MAX_EVENT_BYTES) {
       throw MatrixException.tooLarge("Event is larger than " + MAX_EVENT_BYTES + " bytes");
     }
     // 6. The authorization rules against the state before the event.

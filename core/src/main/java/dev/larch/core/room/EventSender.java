@@ -142,7 +142,7 @@ public final class EventSender {
         Pdu event = builder.build(version, roomId, pending.sender(), pending.draft(), head.prevEvents(),
             lookup(head, batchEvents));
         requests.add(new PersistRequest(event, EventStatus.ACCEPTED, head.stateBefore(),
-            CurrentStateUpdate.toStateAfterEvent(), pending.txn()));
+            CurrentStateUpdate.toStateAfterEvent(), pending.txn(), true));
         built.add(pending);
         batchEvents.put(event.eventId(), event);
         head = head.after(event);

@@ -12,13 +12,22 @@ import java.util.Optional;
  * @param stateBefore the state before the event; {@link StateBefore#none()} for outliers and the create event
  * @param currentState what happens to the room's current state
  * @param txn the client transaction that sent the event, recorded in the same transaction, or empty
+ * @param freshlyBuilt built by this server for this write (a local send), so no copy of it can be stored yet: the
+ *     store skips looking its ID up (a stored copy would still fail the write, never be overwritten)
  */
 public record PersistRequest(
     Pdu event,
     EventStatus status,
     StateBefore stateBefore,
     CurrentStateUpdate currentState,
-    Optional<TxnKey> txn) {
+    Optional<TxnKey> txn,
+    boolean freshlyBuilt) {
+  /** A request for an event that may already be stored (received, fetched, or built earlier). */
+  public PersistRequest(
+      Pdu event, EventStatus status, StateBefore stateBefore, CurrentStateUpdate currentState, Optional<TxnKey> txn) {
+    this(event, status, stateBefore, currentState, txn, false);
+  }
+
   public PersistRequest {
     Objects.requireNonNull(event, "event");
     Objects.requireNonNull(status, "status");
@@ -47,6 +56,6 @@ public record PersistRequest(
 
   /** This request, recording the client transaction that sent it. */
   public PersistRequest withTxn(TxnKey key) {
-    return new PersistRequest(event, status, stateBefore, currentState, Optional.of(key));
+    return new PersistRequest(event, status, stateBefore, currentState, Optional.of(key), freshlyBuilt);
   }
 }

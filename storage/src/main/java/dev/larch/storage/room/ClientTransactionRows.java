@@ -25,14 +25,16 @@ final class ClientTransactionRows {
 
   private ClientTransactionRows() {}
 
-  static void insert(Connection c, TxnKey txn, String eventId) throws SQLException {
+  /** Records the transaction's event; false, writing nothing, if the transaction ID was already used. */
+  static boolean insert(Connection c, TxnKey txn, String eventId) throws SQLException {
     try (PreparedStatement ps = c.prepareStatement(
-        "INSERT INTO client_transactions (user_id, device_id, txn_id, event_id) VALUES (?, ?, ?, ?)")) {
+        "INSERT INTO client_transactions (user_id, device_id, txn_id, event_id) VALUES (?, ?, ?, ?)"
+            + " ON CONFLICT DO NOTHING")) {
       ps.setString(1, txn.userId());
       ps.setString(2, txn.deviceId());
       ps.setString(3, txn.txnId());
       ps.setString(4, eventId);
-      ps.executeUpdate();
+      return ps.executeUpdate() == 1;
     }
   }
 

@@ -17,6 +17,8 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -66,9 +68,25 @@ final class EventPersister {
     }
   }
 
-  /** What one stored event changes in {@link RoomHeads}, applied after commit. */
-  private record HeadChange(String eventId, EventRows.StateRefs refs, List<String> removed, String added,
-      boolean extremitiesTouched) {}
+  /**
+   * What one write did, collected while its transaction runs and applied to {@link RoomHeads} only after it
+   * committed: each written event's state references (also read by later events of the batch, which the cache does
+   * not have yet) and the net change to the forward extremities, which are written once per write, not per event.
+   */
+  private static final class Written {
+    final Map<String, EventRows.StateRefs> refs = new LinkedHashMap<>();
+    final Set<String> unextremities = new LinkedHashSet<>(); // prev events of accepted events
+    final List<PersistRequest> candidates = new ArrayList<>(); // accepted events, in write order
+    List<String> addedExtremities = List.of();
+    Long currentSnapshot; // rooms.current_snapshot_id once the write is done
+
+    void clear() {
+      refs.clear();
+      unextremities.clear();
+      candidates.clear();
+      addedExtremities = List.of();
+    }
+  }
 
   /** See {@link dev.larch.core.room.RoomStore#persist}. */
   PersistResult persist(PersistRequest request) {
@@ -146,25 +164,33 @@ final class EventPersister {
       json.add(event.canonicalJson());
     }
     List<Long> allocated = new ArrayList<>(requests.size());
-    List<HeadChange> changes = new ArrayList<>(requests.size());
-    boolean committed = false;
+    Written written = new Written();
+    boolean cachesValid = false; // false: the write failed, and what it left in the database is unknown here
     ReentrantLock writerLock = writerLocks[Math.floorMod(roomId.hashCode(), WRITER_LOCK_STRIPES)];
     writerLock.lock();
     try {
-      Optional<List<PersistResult>> results = tx.inTransaction(c -> {
-        changes.clear();
-        return writeIn(c, roomId, requests, json, allocated, changes, allOrNothing, history);
-      });
-      committed = true;
-      for (HeadChange change : changes) {
-        heads.putRefs(change.eventId(), change.refs());
-        if (change.extremitiesTouched()) {
-          heads.extremitiesChanged(roomId, change.removed(), change.added());
+      Optional<List<PersistResult>> results;
+      try {
+        results = tx.inTransaction(c -> {
+          written.clear();
+          return writeIn(c, roomId, requests, json, allocated, written, allOrNothing, history);
+        });
+      } catch (TxnAlreadyUsed e) {
+        if (!allOrNothing) {
+          throw new IllegalStateException("a client transaction ID was written twice in one persist", e);
         }
+        cachesValid = true; // rolled back: nothing was written
+        return Optional.empty();
+      }
+      cachesValid = true;
+      heads.currentSnapshotCommitted(roomId, written.currentSnapshot);
+      written.refs.forEach(heads::putRefs);
+      if (!written.candidates.isEmpty()) {
+        heads.extremitiesChanged(roomId, written.unextremities, written.addedExtremities);
       }
       return results;
     } finally {
-      if (!committed) {
+      if (!cachesValid) {
         heads.forgetRoom(roomId);
       }
       // After commit (or final failure): only now may the stream token pass these positions.
@@ -174,9 +200,13 @@ final class EventPersister {
   }
 
   private Optional<List<PersistResult>> writeIn(Connection c, String roomId, List<PersistRequest> requests,
-      List<byte[]> json, List<Long> allocated, List<HeadChange> changes, boolean allOrNothing, boolean history)
+      List<byte[]> json, List<Long> allocated, Written written, boolean allOrNothing, boolean history)
       throws SQLException {
-    Long currentSnapshot = roomRow(c, roomId, requests.get(0).event().roomVersion()).currentSnapshot();
+    Optional<RoomHeads.CurrentSnapshot> cached = heads.currentSnapshot(roomId);
+    Long currentSnapshot = cached.isPresent()
+        ? cached.get().id()
+        : roomRow(c, roomId, requests.get(0).event().roomVersion()).currentSnapshot();
+    written.currentSnapshot = currentSnapshot;
     Set<String> upgrades = new HashSet<>(); // stored outliers that this write gives their state
     if (allOrNothing && anyStored(c, requests, upgrades)) {
       return Optional.empty();
@@ -188,16 +218,22 @@ final class EventPersister {
     for (int i = 0; i < requests.size(); i++) {
       PersistRequest request = requests.get(i);
       if (!allOrNothing) {
-        Optional<PersistResult> stored = alreadyStored(c, request, upgrades);
+        Optional<PersistResult> stored = alreadyStored(c, request, upgrades, true);
         if (stored.isPresent()) {
           results.add(stored.get());
           continue;
         }
       }
       // Each write returns the room's current snapshot after it, which the next event of the batch starts from.
-      currentSnapshot = writeOne(c, request, json.get(i), currentSnapshot, allocated, changes, position,
+      currentSnapshot = writeOne(c, request, json.get(i), currentSnapshot, allocated, written, position,
           upgrades.contains(request.event().eventId()), nextHistory);
+      written.currentSnapshot = currentSnapshot;
       results.add(new PersistResult(request.event().eventId(), position[0], false));
+    }
+    if (!written.candidates.isEmpty()) {
+      // An event written here was no extremity before (new, or an outlier until now): no row of it to delete.
+      List<String> stale = written.unextremities.stream().filter(id -> !written.refs.containsKey(id)).toList();
+      written.addedExtremities = writer.updateForwardExtremities(c, roomId, stale, newExtremities(written));
     }
     return Optional.of(results);
   }
@@ -205,7 +241,7 @@ final class EventPersister {
   // Writes one new event, or gives a stored outlier its state (upgrade: the row and its edges exist); returns
   // rooms.current_snapshot_id after it and sets position[0] to its stream position.
   private Long writeOne(Connection c, PersistRequest request, byte[] json, Long currentSnapshot,
-      List<Long> allocated, List<HeadChange> changes, long[] positionOut, boolean upgrade, long[] nextHistory)
+      List<Long> allocated, Written written, long[] positionOut, boolean upgrade, long[] nextHistory)
       throws SQLException {
     Pdu event = request.event();
     String roomId = event.roomId();
@@ -213,7 +249,7 @@ final class EventPersister {
     Long after = null;
     Map<StateKey, String> ownChange = Map.of();
     if (!request.status().outlier()) {
-      before = snapshotBefore(c, roomId, request.stateBefore());
+      before = snapshotBefore(c, roomId, request.stateBefore(), written);
       Optional<StateKey> slot = event.stateSlot();
       if (slot.isPresent() && !request.status().rejected()) {
         after = snapshots.withEntry(c, roomId, before, slot.get(), event.eventId());
@@ -234,28 +270,24 @@ final class EventPersister {
     } else {
       EventRows.insert(c, event, json, request.status(), position, before, after, request.txn().orElse(null));
     }
-    List<String> removed = List.of();
-    String added = null;
-    boolean touched = request.status().visibleToClients();
-    if (touched) {
-      removed = event.prevEventIds();
-      added = writer.updateForwardExtremities(c, roomId, event.eventId(), event.prevEventIds())
-          ? event.eventId() : null;
+    if (request.status().visibleToClients()) {
+      written.unextremities.addAll(event.prevEventIds());
+      written.candidates.add(request);
     }
     Long newCurrent =
         updateCurrentState(c, roomId, currentSnapshot, request.currentState(), before, after, ownChange);
-    if (request.txn().isPresent()) {
-      ClientTransactionRows.insert(c, request.txn().get(), event.eventId());
+    if (request.txn().isPresent() && !ClientTransactionRows.insert(c, request.txn().get(), event.eventId())) {
+      throw new TxnAlreadyUsed();
     }
-    changes.add(new HeadChange(event.eventId(), new EventRows.StateRefs(request.status().outlier(), before, after),
-        removed, added, touched));
+    written.refs.put(event.eventId(), new EventRows.StateRefs(request.status().outlier(), before, after));
     positionOut[0] = position;
     return newCurrent;
   }
 
-  private Long snapshotBefore(Connection c, String roomId, StateBefore stateBefore) throws SQLException {
+  private Long snapshotBefore(Connection c, String roomId, StateBefore stateBefore, Written written)
+      throws SQLException {
     if (stateBefore instanceof StateBefore.AfterEvent afterEvent) {
-      return stateRefs(c, afterEvent.eventId())
+      return stateRefs(c, afterEvent.eventId(), written)
           .filter(r -> !r.outlier())
           .orElseThrow(() -> new IllegalArgumentException(
               "state before refers to an event stored without state: " + afterEvent.eventId()))
@@ -264,7 +296,7 @@ final class EventPersister {
     if (stateBefore instanceof StateBefore.Resolved resolved) {
       Long base = null;
       if (resolved.baseEventId() != null) {
-        base = stateRefs(c, resolved.baseEventId())
+        base = stateRefs(c, resolved.baseEventId(), written)
             .filter(r -> !r.outlier())
             .map(EventRows.StateRefs::after)
             .orElse(null);
@@ -274,9 +306,14 @@ final class EventPersister {
     return null;
   }
 
-  // Committed events' references come from the cache; an event written earlier in this batch from the database, and
-  // so does a cached outlier, which this batch may have upgraded.
-  private Optional<EventRows.StateRefs> stateRefs(Connection c, String eventId) throws SQLException {
+  // An event written earlier in this batch: as written. Committed events' references come from the cache; a cached
+  // outlier from the database, since this batch may have upgraded it.
+  private Optional<EventRows.StateRefs> stateRefs(Connection c, String eventId, Written written)
+      throws SQLException {
+    EventRows.StateRefs inBatch = written.refs.get(eventId);
+    if (inBatch != null) {
+      return Optional.of(inBatch);
+    }
     Optional<EventRows.StateRefs> cached = heads.refs(eventId);
     return cached.isPresent() && !cached.get().outlier() ? cached : EventRows.stateRefs(c, eventId);
   }
@@ -321,14 +358,17 @@ final class EventPersister {
   // persist's idempotence: an event ID or client transaction ID that is already stored writes nothing. Except an
   // outlier (stored for an auth chain or a state gap) now persisted with its state: it is not stored as such, and
   // its ID goes into upgrades, so that the write turns it into a timeline event as Synapse does.
-  private static Optional<PersistResult> alreadyStored(Connection c, PersistRequest request, Set<String> upgrades)
-      throws SQLException {
-    if (request.txn().isPresent()) {
+  private static Optional<PersistResult> alreadyStored(Connection c, PersistRequest request, Set<String> upgrades,
+      boolean lookUpTxn) throws SQLException {
+    if (lookUpTxn && request.txn().isPresent()) {
       Optional<String> earlier = ClientTransactionRows.eventId(c, request.txn().get());
       if (earlier.isPresent()) {
         return Optional.of(
             new PersistResult(earlier.get(), EventRows.streamPosition(c, earlier.get()).orElse(0L), true));
       }
+    }
+    if (request.freshlyBuilt()) {
+      return Optional.empty();
     }
     Optional<Long> stored = EventRows.streamPosition(c, request.event().eventId());
     // Position 0 is an outlier's (the only events without one); the second read happens for those alone.
@@ -340,7 +380,9 @@ final class EventPersister {
     return stored.map(position -> new PersistResult(request.event().eventId(), position, true));
   }
 
-  // For persistAll: is any event or transaction ID of the batch already stored, or used twice within it?
+  // For persistAll: is any event ID of the batch already stored, or an event or transaction ID used twice within it?
+  // A transaction ID used by an earlier write is found by its insert instead (TxnAlreadyUsed rolls the write back),
+  // which saves a lookup per event.
   private static boolean anyStored(Connection c, List<PersistRequest> requests, Set<String> upgrades)
       throws SQLException {
     Set<String> eventIds = new HashSet<>();
@@ -348,11 +390,24 @@ final class EventPersister {
     for (PersistRequest request : requests) {
       if (!eventIds.add(request.event().eventId())
           || (request.txn().isPresent() && !txns.add(request.txn().get()))
-          || alreadyStored(c, request, upgrades).isPresent()) {
+          || alreadyStored(c, request, upgrades, false).isPresent()) {
         return true;
       }
     }
     return false;
+  }
+
+  // The accepted events of this write that no later one names as a prev event, with whether each may already have
+  // a stored child (a freshly built event cannot: nothing has seen its ID yet).
+  private static Map<String, Boolean> newExtremities(Written written) {
+    Map<String, Boolean> candidates = new LinkedHashMap<>();
+    for (PersistRequest request : written.candidates) {
+      String eventId = request.event().eventId();
+      if (!written.unextremities.contains(eventId)) {
+        candidates.put(eventId, !request.freshlyBuilt());
+      }
+    }
+    return candidates;
   }
 
   // The lowest stream position stored, or 0 if none is below 0: history goes below it.
@@ -360,6 +415,13 @@ final class EventPersister {
     try (PreparedStatement ps = c.prepareStatement("SELECT MIN(stream_ordering) FROM events");
         ResultSet rs = ps.executeQuery()) {
       return rs.next() ? Math.min(0, rs.getLong(1)) : 0;
+    }
+  }
+
+  /** A client transaction ID of a persistAll batch was already stored: the batch is rolled back and refused. */
+  private static final class TxnAlreadyUsed extends RuntimeException {
+    TxnAlreadyUsed() {
+      super("client transaction ID already used", null, false, false);
     }
   }
 

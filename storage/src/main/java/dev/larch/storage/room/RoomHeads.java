@@ -19,6 +19,9 @@ import java.util.function.Function;
  *   <li><b>State references</b> ({@code outlier}, snapshot before, snapshot after) never change once an event is
  *       stored (redaction rewrites only the JSON). They are cached on read, and by {@link JdbcRoomStore} after the
  *       commit that stored them, never before: a rolled-back event must not appear. Misses are not cached.
+ *   <li><b>Current snapshot</b> ({@code rooms.current_snapshot_id}) is written only by persist, which holds the
+ *       room's writer lock from before its transaction until it has recorded the committed value here, so the next
+ *       writer of the room reads what the database holds. A failed persist drops the room's entry.
  *   <li><b>Forward extremities</b> change only in persist. The persisting transaction records what it removed and
  *       added, and {@link #extremitiesChanged} applies that to the cached set after commit. A reader that loads the
  *       set concurrently does so inside Caffeine's per-key compute, and the writer's update for that key waits for
@@ -31,9 +34,14 @@ import java.util.function.Function;
 final class RoomHeads {
   private final Cache<String, Set<String>> extremities;
   private final Cache<String, EventRows.StateRefs> refs;
+  private final Cache<String, CurrentSnapshot> currentSnapshots;
+
+  /** A room's {@code rooms.current_snapshot_id} as committed; a null ID is the empty state. */
+  record CurrentSnapshot(Long id) {}
 
   RoomHeads(long maximumRooms, long maximumEvents) {
     this.extremities = Caffeine.newBuilder().maximumSize(maximumRooms).build();
+    this.currentSnapshots = Caffeine.newBuilder().maximumSize(maximumRooms).build();
     this.refs = Caffeine.newBuilder().maximumSize(maximumEvents).build();
   }
 
@@ -42,21 +50,30 @@ final class RoomHeads {
     return extremities.get(roomId, loader);
   }
 
-  /** After a commit: the persisted event's prev events stopped being extremities, and {@code added} became one. */
-  void extremitiesChanged(String roomId, Collection<String> removed, String added) {
+  /** After a commit: {@code removed} (the written events' prev events) stopped being extremities; {@code added} are. */
+  void extremitiesChanged(String roomId, Collection<String> removed, Collection<String> added) {
     extremities.asMap().computeIfPresent(roomId, (id, old) -> {
       Set<String> updated = new HashSet<>(old);
       updated.removeAll(removed);
-      if (added != null) {
-        updated.add(added);
-      }
+      updated.addAll(added);
       return Set.copyOf(updated);
     });
   }
 
-  /** Forgets the room's extremities (after a failed persist, whose effect is unknown to this cache). */
+  /** Forgets the room's extremities and current snapshot (after a failed persist, whose effect is unknown here). */
   void forgetRoom(String roomId) {
     extremities.invalidate(roomId);
+    currentSnapshots.invalidate(roomId);
+  }
+
+  /** The room's committed current snapshot, if held; read with the room's writer lock held. */
+  Optional<CurrentSnapshot> currentSnapshot(String roomId) {
+    return Optional.ofNullable(currentSnapshots.getIfPresent(roomId));
+  }
+
+  /** After a commit, with the room's writer lock still held: the room's current snapshot is now {@code id}. */
+  void currentSnapshotCommitted(String roomId, Long id) {
+    currentSnapshots.put(roomId, new CurrentSnapshot(id));
   }
 
   /** The cached state references of a stored event, if held. */

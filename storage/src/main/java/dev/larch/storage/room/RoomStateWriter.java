@@ -6,6 +6,8 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.Collection;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -31,23 +33,42 @@ final class RoomStateWriter {
   }
 
   /**
-   * The event's prev events stop being extremities and the event becomes one, unless an accepted stored event
-   * already names it as a prev event (it arrived late, e.g. fetched to fill a gap). True if it became one.
+   * One write's change to the forward extremities: {@code removed} (the prev events of its accepted events) stop
+   * being extremities, and each candidate (its accepted events that none of them names) becomes one, unless an
+   * accepted stored event already names it as a prev event (it arrived late, e.g. fetched to fill a gap). Candidates
+   * mapped to false skip that lookup: freshly built, nothing can name them yet. Returns the candidates that became
+   * extremities.
    */
-  boolean updateForwardExtremities(Connection c, String roomId, String eventId, List<String> prevEventIds)
-      throws SQLException {
-    if (!prevEventIds.isEmpty()) {
-      try (PreparedStatement ps =
-          c.prepareStatement("DELETE FROM room_forward_extremities WHERE room_id = ? AND event_id = ?")) {
-        for (String prev : prevEventIds) {
-          ps.setString(1, roomId);
-          ps.setString(2, prev);
-          ps.addBatch();
-        }
-        ps.executeBatch();
+  List<String> updateForwardExtremities(Connection c, String roomId, Collection<String> removed,
+      Map<String, Boolean> candidates) throws SQLException {
+    perEvent(c, "DELETE FROM room_forward_extremities WHERE room_id = ? AND event_id = ?", roomId, removed);
+    List<String> added = new ArrayList<>(candidates.size());
+    for (Map.Entry<String, Boolean> candidate : candidates.entrySet()) {
+      if (!candidate.getValue() || !hasAcceptedChild(c, candidate.getKey())) {
+        added.add(candidate.getKey());
       }
     }
-    boolean hasChild;
+    perEvent(c, "INSERT INTO room_forward_extremities (room_id, event_id) VALUES (?, ?)", roomId, added);
+    return added;
+  }
+
+  // Runs sql (parameters: room ID, event ID) once per event, as one JDBC batch.
+  private static void perEvent(Connection c, String sql, String roomId, Collection<String> eventIds)
+      throws SQLException {
+    if (eventIds.isEmpty()) {
+      return;
+    }
+    try (PreparedStatement ps = c.prepareStatement(sql)) {
+      for (String eventId : eventIds) {
+        ps.setString(1, roomId);
+        ps.setString(2, eventId);
+        ps.addBatch();
+      }
+      ps.executeBatch();
+    }
+  }
+
+  private static boolean hasAcceptedChild(Connection c, String eventId) throws SQLException {
     try (PreparedStatement ps =
         c.prepareStatement(
             "SELECT 1 FROM event_children ed JOIN events ev ON ev.event_id = ed.event_id"
@@ -55,18 +76,9 @@ final class RoomStateWriter {
                 + " AND ev.rejected_reason IS NULL LIMIT 1")) {
       ps.setString(1, eventId);
       try (ResultSet rs = ps.executeQuery()) {
-        hasChild = rs.next();
+        return rs.next();
       }
     }
-    if (!hasChild) {
-      try (PreparedStatement ps =
-          c.prepareStatement("INSERT INTO room_forward_extremities (room_id, event_id) VALUES (?, ?)")) {
-        ps.setString(1, roomId);
-        ps.setString(2, eventId);
-        ps.executeUpdate();
-      }
-    }
-    return !hasChild;
   }
 
   /** The materialised current state of a room. */
