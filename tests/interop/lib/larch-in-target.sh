@@ -17,7 +17,7 @@ shift
 }
 # The launcher's defaults (./larch), unless JAVA_OPTS replaces them.
 DEFAULT_JAVA_OPTS="-XX:+IgnoreUnrecognizedVMOptions -Xms16m -Xmx256m -XX:+UseSerialGC -XX:-ShrinkHeapInSteps -XX:TrimNativeHeapInterval=10000"
-DEFAULT_JAVA_OPTS+=" -Djdk.nio.maxCachedBufferSize=65536"
+DEFAULT_JAVA_OPTS+=" -Djdk.nio.maxCachedBufferSize=65536 -XX:TieredStopAtLevel=1 -XX:NewRatio=4"
 # shellcheck disable=SC2086 # JAVA_OPTS is a list of options
 exec java ${JAVA_OPTS:-$DEFAULT_JAVA_OPTS} \
   -Dlarch.home="$ROOT" \

@@ -224,7 +224,8 @@ public final class Homeserver implements AutoCloseable {
    * relay collector (the last three only with {@code remote}).
    */
   private record Wiring(ClientServices client, List<FederationRoutes> federationRoutes, FederationSender sender,
-      ExecutorSendScheduler sendThreads, RelayCollector relayCollector, NeighbourProfiles neighbourProfiles) {}
+      ExecutorSendScheduler sendThreads, RelayCollector relayCollector, NeighbourProfiles neighbourProfiles,
+      CachingRoomStore roomCache) {}
 
   /** Builds the services; {@code remote} null means a server that does not federate (tests of the client API). */
   private static Wiring wire(
@@ -248,7 +249,8 @@ public final class Homeserver implements AutoCloseable {
     // Rooms: events are built, signed and persisted by one EventSender, which tells these listeners.
     List<RoomEventListener> roomListeners = new ArrayList<>();
     SyncNotifier syncNotifier = new SyncNotifier();
-    RoomStore roomStore = CachingRoomStore.withHeapBudget(new JdbcRoomStore(database), ROOM_EVENT_CACHE_BYTES);
+    CachingRoomStore roomCache = CachingRoomStore.withHeapBudget(new JdbcRoomStore(database), ROOM_EVENT_CACHE_BYTES);
+    RoomStore roomStore = roomCache;
     JdbcAccountDataStore accountDataStore = new JdbcAccountDataStore(database);
     AccountDataService accountData = new AccountDataService(accountDataStore, syncNotifier);
     PushRuleService pushRules = new PushRuleService(accountData);
@@ -322,7 +324,7 @@ public final class Homeserver implements AutoCloseable {
         profiles, aliases, sync, media, e2ee,
         pushServices(database, roomStore, sync, pushRules, clock), directory);
     if (remote == null) {
-      return new Wiring(clientServices, List.of(), null, null, null, null);
+      return new Wiring(clientServices, List.of(), null, null, null, null, roomCache);
     }
     // The federation API's side of the same rooms and users.
     ServerKeys serverKeys = remote.stack().serverKeys();
@@ -350,7 +352,7 @@ public final class Homeserver implements AutoCloseable {
         new RelayRoutes(new RelayService(new JdbcRelayStore(database), relaySettings))::mount,
         new P2pProfileRoutes(userDirectory)::mount);
     RelayCollector relays = new RelayCollector(serverName, client, serverKeys, receiver::receive);
-    return new Wiring(clientServices, routes, federationSender, sendThreads, relays, neighbourProfiles);
+    return new Wiring(clientServices, routes, federationSender, sendThreads, relays, neighbourProfiles, roomCache);
   }
 
   /** Push rules (kept as account data), pushers, unread counts and {@code /notifications}. */
@@ -473,6 +475,11 @@ public final class Homeserver implements AutoCloseable {
   /** Collects what relays hold for this server (blocking; run on a worker). */
   public RelayCollector relayCollector() {
     return wiring.relayCollector();
+  }
+
+  /** Drops what the caches hold that reads can load again, for an idle node to give the heap back. */
+  public void dropIdleCaches() {
+    wiring.roomCache().dropCachedEvents();
   }
 
   /** The open database. */

@@ -104,7 +104,7 @@ public final class LarchServer implements AutoCloseable {
         startP2pFederation(vertx, config, overlay, homeserver, federationRouter);
       }
       Optional<WellKnownServer> wellKnown = WellKnownServer.of(config.federation().wellKnownServerValue());
-      IdleCompaction idle = startIdleCompaction(vertx);
+      IdleCompaction idle = startIdleCompaction(vertx, homeserver);
       HttpServer server =
           vertx
               .createHttpServer()
@@ -291,14 +291,15 @@ public final class LarchServer implements AutoCloseable {
   }
 
   /**
-   * A compacting collection once the client listener has been idle for {@value #IDLE_COMPACTION_MS} ms after
-   * requests, so the node's memory after a burst of traffic returns to about its size at start (bench/README,
-   * "Load", idle RSS).
+   * The caches dropped and a compacting collection once the client listener has been idle for
+   * {@value #IDLE_COMPACTION_MS} ms after requests, so the node's memory after a burst of traffic returns to about
+   * its size at start (bench/README, "Load", idle RSS).
    */
-  private static IdleCompaction startIdleCompaction(Vertx vertx) {
+  private static IdleCompaction startIdleCompaction(Vertx vertx, Homeserver homeserver) {
     HeapCompaction compaction = new HeapCompaction();
     IdleCompaction idle = new IdleCompaction(System::nanoTime, IDLE_COMPACTION_MS,
         () -> vertx.executeBlocking(() -> {
+          homeserver.dropIdleCaches();
           compaction.run();
           return null;
         }, false));

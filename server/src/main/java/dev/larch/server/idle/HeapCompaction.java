@@ -17,8 +17,8 @@ public final class HeapCompaction implements Runnable {
   private static final Logger log = LoggerFactory.getLogger(HeapCompaction.class);
   private static final String MIN = "MinHeapFreeRatio";
   private static final String MAX = "MaxHeapFreeRatio";
-  private static final String TIGHT_MIN = "5";
-  private static final String TIGHT_MAX = "10";
+  private static final String TIGHT_MIN = "1";
+  private static final String TIGHT_MAX = "3";
 
   @Override
   public void run() {

@@ -177,6 +177,14 @@ public final class CachingRoomStore implements RoomStore {
     return events.estimatedSize();
   }
 
+  /**
+   * Forgets every cached event, so an idle node gives their heap back; reads load them again. Safe at any time:
+   * only hits are cached, so an entry put by a read that overlaps this is as correct as any other.
+   */
+  public void dropCachedEvents() {
+    events.invalidateAll();
+  }
+
   /** Runs the cache's pending evictions now (they otherwise run a little later, on another thread). */
   public void cleanUp() {
     events.cleanUp();
