@@ -25,8 +25,8 @@ import org.slf4j.LoggerFactory;
  * <p>Durability is part of the contract: when {@link Tx#inTransaction} returns, the commit survives the process
  * being killed. An H2 file database gets a {@link CommitJournal} next to it, replayed here at open, and H2 stores its
  * pages only at the journal's checkpoints; other H2 URLs get {@code WRITE_DELAY=0}, a store per commit
- * (storage/README.md "Durability"). PostgreSQL sessions are opened with {@code synchronous_commit = on} and a server with {@code fsync}
- * off is reported at WARN.
+ * (storage/README.md "Durability"). PostgreSQL sessions are opened with {@code synchronous_commit = on} and a
+ * server with {@code fsync} off is reported at WARN.
  */
 public final class Database implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(Database.class);
@@ -96,25 +96,19 @@ public final class Database implements AutoCloseable {
     CommitJournal journal = null;
     try {
       if (journalFile.isPresent()) {
-        journal = CommitJournal.acquire(journalFile.get());
+        CommitJournal opened = CommitJournal.acquire(journalFile.get());
+        journal = opened;
         // Before migrations: the journal's statements were written against the schema H2 reopens with.
-        journal.writeLock().lock();
-        try (Connection c = pool.getConnection()) {
-          journal.recover(c);
-        } finally {
-          journal.writeLock().unlock();
-        }
+        opened.betweenWrites(pool, opened::recover);
       }
       migrate(pool, dialect);
       if (journal != null) {
         // The migrations stored before any journaled write can depend on them, then numbering resumes.
-        journal.writeLock().lock();
-        try (Connection c = pool.getConnection()) {
-          journal.checkpoint(c);
-          journal.start(c, pool);
-        } finally {
-          journal.writeLock().unlock();
-        }
+        CommitJournal started = journal;
+        started.betweenWrites(pool, c -> {
+          started.checkpoint(c);
+          started.start(c, pool);
+        });
       }
       if (dialect == Dialect.POSTGRESQL) {
         warnIfFsyncOff(pool);
@@ -163,12 +157,7 @@ public final class Database implements AutoCloseable {
     }
     try {
       // Everything stored and synced while no writer runs; the journal is then empty and a restart replays nothing.
-      journal.writeLock().lock();
-      try (Connection c = pool.getConnection()) {
-        journal.checkpoint(c);
-      } finally {
-        journal.writeLock().unlock();
-      }
+      journal.betweenWrites(pool, journal::checkpoint);
     } catch (SQLException | IOException | RuntimeException e) {
       LOG.warn("could not checkpoint H2 at close ({}); the journal will be replayed at the next open", e.toString());
     } finally {

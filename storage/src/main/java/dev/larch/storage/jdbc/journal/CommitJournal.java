@@ -149,6 +149,22 @@ public final class CommitJournal implements AutoCloseable {
     return writeLock;
   }
 
+  /** Work on the journal and H2 that must see no write transaction in flight. */
+  @FunctionalInterface
+  public interface BetweenWrites {
+    void run(Connection connection) throws SQLException, IOException;
+  }
+
+  /** Runs {@code work} on a connection of {@code pool} with the write lock held: between write transactions. */
+  public void betweenWrites(DataSource pool, BetweenWrites work) throws SQLException, IOException {
+    writeLock.lock();
+    try (Connection c = pool.getConnection()) {
+      work.run(c);
+    } finally {
+      writeLock.unlock();
+    }
+  }
+
   /**
    * Replays the records H2 has not stored (see {@link JournalReplay}), checkpoints and empties the journal. Runs at
    * open, before migrations, so records are replayed against the schema that wrote them.
@@ -200,13 +216,10 @@ public final class CommitJournal implements AutoCloseable {
     if (!dirty || failure != null) {
       return;
     }
-    writeLock.lock();
-    try (Connection c = pool.getConnection()) {
-      checkpoint(c);
+    try {
+      betweenWrites(pool, this::checkpoint);
     } catch (SQLException | IOException | RuntimeException e) {
       LOG.warn("periodic H2 checkpoint failed (tried again next time): {}", e.toString());
-    } finally {
-      writeLock.unlock();
     }
   }
 
@@ -273,10 +286,6 @@ public final class CommitJournal implements AutoCloseable {
     channel.truncate(0);
     size = 0;
     dirty = false;
-  }
-
-  long size() {
-    return size;
   }
 
   @Override
