@@ -7,21 +7,17 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
-import java.net.URI;
 import java.net.URLEncoder;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
 import java.util.SplittableRandom;
+import dev.larch.bench.ProcessLoad;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -57,12 +53,12 @@ public final class LoadBench {
 
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final Pattern STARTED = Pattern.compile("\\bstarted\\b.*client_listen=127\\.0\\.0\\.1:(\\d+)");
-    private static final Duration REQUEST_TIMEOUT = Duration.ofSeconds(30);
+    private static final int REQUEST_TIMEOUT_MILLIS = 30_000;
     private static final long DEADLINE_NANOS = TimeUnit.MINUTES.toNanos(10);
     private static final int MAX_ERRORS = 50;
 
     private final Options opt;
-    private final HttpClient http;
+    private LoopbackHttp http;
     private final long deadline = System.nanoTime() + DEADLINE_NANOS;
     private final AtomicInteger txn = new AtomicInteger();
     private final List<String> errors = java.util.Collections.synchronizedList(new ArrayList<>());
@@ -70,11 +66,6 @@ public final class LoadBench {
 
     private LoadBench(Options opt) {
         this.opt = opt;
-        this.http = HttpClient.newBuilder()
-            .version(HttpClient.Version.HTTP_1_1)
-            .connectTimeout(Duration.ofSeconds(5))
-            .executor(Executors.newFixedThreadPool(8, daemon("load-http")))
-            .build();
     }
 
     public static void main(String[] args) throws Exception {
@@ -102,6 +93,8 @@ public final class LoadBench {
                     base, pid, secs(System.nanoTime() - t0), server.work);
             }
 
+            http = new LoopbackHttp(base, REQUEST_TIMEOUT_MILLIS);
+
             // ---- setup: users, one room, everyone joins (not timed as part of the figures)
             long t0 = System.nanoTime();
             List<User> users = new ArrayList<>();
@@ -119,6 +112,7 @@ public final class LoadBench {
             // ---- (a) sequential sends in a deterministic play-shaped speaker sequence
             Play play = Play.generate(opt.sequential, users.size(), 0x526f6d656fL);
             long[] seqLatency = new long[opt.sequential];
+            Cpu aCpu = Cpu.start(pid);
             long a0 = System.nanoTime();
             for (int i = 0; i < opt.sequential; i++) {
                 long s = System.nanoTime();
@@ -131,12 +125,14 @@ public final class LoadBench {
                     + "latency %s  [target: <= 3 s]",
                 opt.sequential, users.size(), play.distinctSpeakers(), secs(aWall), opt.sequential / secs(aWall),
                 percentiles(seqLatency));
+            say("(a) CPU per send: %s", aCpu.perOperation(opt.sequential));
 
             // ---- (b) concurrent sends
             long[] conLatency = new long[opt.concurrent];
             AtomicInteger next = new AtomicInteger();
             ExecutorService pool = Executors.newFixedThreadPool(opt.senders, daemon("load-sender"));
             List<Future<?>> futures = new ArrayList<>();
+            Cpu bCpu = Cpu.start(pid);
             long b0 = System.nanoTime();
             for (int s = 0; s < opt.senders; s++) {
                 User u = users.get(s % users.size());
@@ -158,6 +154,7 @@ public final class LoadBench {
             pool.shutdownNow();
             say("(b) concurrent: %,d sends from %d senders in %.2f s = %,.0f msg/s; latency %s  [target: >= 3,000 msg/s]",
                 opt.concurrent, opt.senders, secs(bWall), opt.concurrent / secs(bWall), percentiles(conLatency));
+            say("(b) CPU per send: %s", bCpu.perOperation(opt.concurrent));
 
             // ---- sanity: the newest event in the room is one of ours, readable back
             JsonNode last = get(users.get(0), "/_matrix/client/v3/rooms/" + enc(roomId) + "/messages?dir=b&limit=1");
@@ -210,21 +207,21 @@ public final class LoadBench {
         ObjectNode body = JSON.createObjectNode().put("username", localpart).put("password", password);
         body.putObject("auth").put("type", "m.login.dummy");
         for (int attempt = 0; ; attempt++) {
-            HttpResponse<String> r = exchange("POST", "/_matrix/client/v3/register", null, body.toString());
+            LoopbackHttp.Response r = exchange("POST", "/_matrix/client/v3/register", null, body.toString());
             JsonNode j = parse(r);
-            if (r.statusCode() == 200) {
+            if (r.status() == 200) {
                 return new User(j.path("user_id").asText(), j.path("access_token").asText());
             }
-            if (r.statusCode() == 401 && j.hasNonNull("session") && !body.path("auth").has("session")) {
+            if (r.status() == 401 && j.hasNonNull("session") && !body.path("auth").has("session")) {
                 ((ObjectNode) body.path("auth")).put("session", j.path("session").asText()); // the full UIA dance
                 continue;
             }
-            if (r.statusCode() == 429 && attempt < 20) { // registration is rate-limited: honour retry_after_ms
+            if (r.status() == 429 && attempt < 20) { // registration is rate-limited: honour retry_after_ms
                 Thread.sleep(Math.min(5000, Math.max(50, j.path("retry_after_ms").asLong(500))));
                 checkBudget();
                 continue;
             }
-            throw new IllegalStateException("POST /register " + localpart + " -> " + r.statusCode() + " " + r.body());
+            throw new IllegalStateException("POST /register " + localpart + " -> " + r.status() + " " + r.body());
         }
     }
 
@@ -260,30 +257,22 @@ public final class LoadBench {
     }
 
     private JsonNode expect200(String method, String path, User u, String body) throws Exception {
-        HttpResponse<String> r = exchange(method, path, u, body);
-        if (r.statusCode() != 200) {
-            throw new IllegalStateException(method + " " + path + " -> " + r.statusCode() + " " + r.body());
+        LoopbackHttp.Response r = exchange(method, path, u, body);
+        if (r.status() != 200) {
+            throw new IllegalStateException(method + " " + path + " -> " + r.status() + " " + r.body());
         }
         return parse(r);
     }
 
-    private HttpResponse<String> exchange(String method, String path, User u, String body) throws Exception {
-        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(base + path)).timeout(REQUEST_TIMEOUT);
-        if (u != null) {
-            b.header("Authorization", "Bearer " + u.token());
-        }
-        if (body != null) {
-            b.header("Content-Type", "application/json");
-        }
-        b.method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body));
-        return http.send(b.build(), HttpResponse.BodyHandlers.ofString());
+    private LoopbackHttp.Response exchange(String method, String path, User u, String body) throws Exception {
+        return http.exchange(method, path, u == null ? null : u.token(), body);
     }
 
-    private static JsonNode parse(HttpResponse<String> r) {
+    private static JsonNode parse(LoopbackHttp.Response r) {
         try {
             return JSON.readTree(r.body().isEmpty() ? "{}" : r.body());
         } catch (IOException e) {
-            throw new IllegalStateException("not JSON (" + r.statusCode() + "): " + r.body(), e);
+            throw new IllegalStateException("not JSON (" + r.status() + "): " + r.body(), e);
         }
     }
 
@@ -311,6 +300,30 @@ public final class LoadBench {
             throw new IllegalStateException("ps -o rss= -p " + pid + " gave nothing (server gone?)");
         }
         return Long.parseLong(out);
+    }
+
+    /**
+     * CPU used during a run, by the server (utime + stime from {@code /proc/<pid>/stat}, in the kernel's 100 Hz
+     * ticks) and by this driver, since both share the machine's cores.
+     */
+    private record Cpu(long pid, long serverTicks, long driverNanos) {
+        static Cpu start(long pid) throws IOException {
+            return new Cpu(pid, pid > 0 ? ticks(pid) : -1, ProcessLoad.cpuNanos());
+        }
+
+        String perOperation(int operations) throws IOException {
+            double driverMs = (ProcessLoad.cpuNanos() - driverNanos) / 1e6 / operations;
+            String server = serverTicks < 0 ? "not measured (no --pid)"
+                : String.format(Locale.ROOT, "%.3f ms", (ticks(pid) - serverTicks) * 10.0 / operations);
+            return String.format(Locale.ROOT, "server %s, driver %.3f ms (%s)", server, driverMs,
+                ProcessLoad.loadAverage());
+        }
+
+        private static long ticks(long pid) throws IOException {
+            String stat = Files.readString(Path.of("/proc/" + pid + "/stat"));
+            String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" "); // the name may hold spaces
+            return Long.parseLong(f[11]) + Long.parseLong(f[12]); // fields 14 and 15: utime, stime
+        }
     }
 
     private static double secs(long nanos) {
