@@ -193,7 +193,7 @@ public final class JdbcDeviceListStore implements DeviceListStore {
       List<Long> out = new ArrayList<>();
       try (PreparedStatement ps = c.prepareStatement("SELECT stream_position FROM device_list_changes"
           + " WHERE user_id = ? AND notify_user_id IS NULL AND stream_position <= ?"
-          + " ORDER BY stream_position DESC LIMIT ?")) {
+          + " ORDER BY user_id DESC, stream_position DESC LIMIT ?")) {
         ps.setString(1, userId);
         ps.setLong(2, positions.current());
         ps.setInt(3, limit);

@@ -86,7 +86,7 @@ public final class JdbcToDeviceStore implements ToDeviceStore {
       List<ToDeviceMessage> out = new ArrayList<>();
       try (PreparedStatement ps = c.prepareStatement("SELECT sender, event_type, content, stream_position"
           + " FROM to_device_messages WHERE user_id = ? AND device_id = ? AND stream_position > ?"
-          + " AND stream_position <= ? ORDER BY stream_position LIMIT ?")) {
+          + " AND stream_position <= ? ORDER BY user_id, device_id, stream_position LIMIT ?")) {
         ps.setString(1, userId);
         ps.setString(2, deviceId);
         ps.setLong(3, afterExclusive);

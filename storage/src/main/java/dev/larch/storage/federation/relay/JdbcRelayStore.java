@@ -61,7 +61,7 @@ public final class JdbcRelayStore implements RelayStore {
     return tx.read(c -> {
       try (PreparedStatement ps = c.prepareStatement(
           "SELECT entry_id, origin, txn_id, body, uri, auth_header FROM relay_transactions"
-              + " WHERE destination = ? ORDER BY entry_id LIMIT 1")) {
+              + " WHERE destination = ? ORDER BY destination, entry_id LIMIT 1")) {
         ps.setString(1, destination);
         try (ResultSet rs = ps.executeQuery()) {
           if (!rs.next()) {

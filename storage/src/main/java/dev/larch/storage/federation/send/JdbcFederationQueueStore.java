@@ -80,7 +80,7 @@ public final class JdbcFederationQueueStore implements FederationQueueStore {
     return tx.read(c -> {
       List<QueueEntry> out = new ArrayList<>();
       try (PreparedStatement ps = c.prepareStatement("SELECT id, event_id, edu_type, edu_content"
-          + " FROM federation_queue WHERE destination = ? ORDER BY id LIMIT ?")) {
+          + " FROM federation_queue WHERE destination = ? ORDER BY destination, id LIMIT ?")) {
         ps.setString(1, destination);
         ps.setInt(2, limit);
         try (ResultSet rs = ps.executeQuery()) {
