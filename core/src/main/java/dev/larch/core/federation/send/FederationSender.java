@@ -107,6 +107,10 @@ public final class FederationSender implements RoomEventListener, AutoCloseable 
   private boolean stepRunning; // guarded by queueing
   private boolean stepAgain; // guarded by queueing
   private long position = -1; // the stream position queued up to; only the running step touches it
+  // Other servers joined to each room, kept between steps while the room sees only local non-state events (which
+  // cannot change its members); a state event or a remote event drops the room's entry. Only the running step
+  // touches it.
+  private final Map<String, Set<String>> remoteServersByRoom = new HashMap<>();
   private long storedPosition = -1; // the position last written to the store
   private long storedAt; // when, by the clock
   private volatile long heardOf; // the highest local event position heard of
@@ -357,9 +361,20 @@ public final class FederationSender implements RoomEventListener, AutoCloseable 
 
   /** Stores the queue rows of these events and the new stream position; returns the destinations. */
   private Set<String> queueEvents(List<StreamEvent> events, long through) {
-    List<String> localIds = new ArrayList<>();
+    List<StreamEvent> local = new ArrayList<>();
     for (StreamEvent event : events) {
-      if (isLocal(event.sender())) {
+      boolean fromHere = isLocal(event.sender());
+      if (fromHere) {
+        local.add(event);
+      }
+      if (event.state() || !fromHere) {
+        remoteServersByRoom.remove(event.roomId());
+      }
+    }
+    List<String> localIds = new ArrayList<>();
+    for (StreamEvent event : local) {
+      Set<String> known = remoteServersByRoom.get(event.roomId());
+      if (known == null || !known.isEmpty()) { // a room known to have no other server needs no PDU read
         localIds.add(event.eventId());
       }
     }
@@ -369,7 +384,6 @@ public final class FederationSender implements RoomEventListener, AutoCloseable 
         pdus.put(stored.eventId(), stored.pdu());
       }
     }
-    Map<String, Set<String>> serversByRoom = new HashMap<>();
     List<QueueEntry> entries = new ArrayList<>();
     Set<String> touched = new TreeSet<>();
     for (String eventId : localIds) {
@@ -377,7 +391,7 @@ public final class FederationSender implements RoomEventListener, AutoCloseable 
       if (pdu == null) {
         continue;
       }
-      Set<String> destinations = new TreeSet<>(serversByRoom.computeIfAbsent(pdu.roomId(), this::joinedServers));
+      Set<String> destinations = new TreeSet<>(remoteServersByRoom.computeIfAbsent(pdu.roomId(), this::joinedServers));
       affectedRemoteServer(pdu).ifPresent(destinations::add);
       destinations.remove(serverName);
       for (String destination : destinations) {
@@ -413,8 +427,11 @@ public final class FederationSender implements RoomEventListener, AutoCloseable 
     return serverOf(pdu.stateKey()).filter(s -> !s.equals(serverName));
   }
 
+  /** Whether the user ID's server name (after its first colon: localparts have none) is this server's. */
   private boolean isLocal(String userId) {
-    return serverOf(userId).map(serverName::equals).orElse(false);
+    int colon = userId.indexOf(':');
+    return colon > 0 && userId.length() == colon + 1 + serverName.length()
+        && userId.startsWith(serverName, colon + 1);
   }
 
   private static Optional<String> serverOf(String userId) {

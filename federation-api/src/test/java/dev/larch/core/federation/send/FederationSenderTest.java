@@ -296,6 +296,28 @@ class FederationSenderTest {
   }
 
   @Test
+  void aRoomWithoutOtherServers_sendsToAServerThatJoinsLater_andStopsWhenItLeaves() {
+    // The sender remembers between steps that a room has no other server; a remote membership must undo that.
+    f = new SendFixture(kind, tempDir);
+    String roomId = f.createRoom(ALICE);
+    f.send(ALICE, roomId, "alone");
+    f.scheduler.runDue();
+    assertTrue(f.client.sent().isEmpty(), "nobody else to send to");
+
+    f.remoteJoin(roomId, BOB);
+    f.scheduler.runDue();
+    f.send(ALICE, roomId, "together");
+    f.scheduler.runDue();
+    assertEquals(List.of("together"), deliveredBodies(B));
+
+    f.remoteMembership(roomId, BOB, "leave");
+    f.scheduler.runDue();
+    f.send(ALICE, roomId, "alone again");
+    f.scheduler.runDue();
+    assertEquals(List.of("together"), deliveredBodies(B), "nothing after b.example's user left");
+  }
+
+  @Test
   void ephemeralEdus_keepOnlyTheNewestPerKey_andRideWithTheNextTransaction() {
     f = new SendFixture(kind, tempDir);
     String roomId = f.createRoom(ALICE);

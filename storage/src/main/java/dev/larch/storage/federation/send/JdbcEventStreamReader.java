@@ -27,15 +27,16 @@ public final class JdbcEventStreamReader implements EventStreamReader {
     }
     return tx.read(c -> {
       List<StreamEvent> out = new ArrayList<>();
-      try (PreparedStatement ps = c.prepareStatement("SELECT event_id, room_id, sender, stream_ordering FROM events"
-          + " WHERE stream_ordering > ? AND stream_ordering <= ? AND outlier = FALSE AND soft_failed = FALSE"
-          + " AND rejected_reason IS NULL ORDER BY stream_ordering LIMIT ?")) {
+      try (PreparedStatement ps = c.prepareStatement("SELECT event_id, room_id, sender, stream_ordering,"
+          + " state_key IS NOT NULL FROM events WHERE stream_ordering > ? AND stream_ordering <= ?"
+          + " AND outlier = FALSE AND soft_failed = FALSE AND rejected_reason IS NULL ORDER BY stream_ordering LIMIT ?")) {
         ps.setLong(1, afterExclusive);
         ps.setLong(2, untilInclusive);
         ps.setInt(3, limit);
         try (ResultSet rs = ps.executeQuery()) {
           while (rs.next()) {
-            out.add(new StreamEvent(rs.getString(1), rs.getString(2), rs.getString(3), rs.getLong(4)));
+            out.add(new StreamEvent(rs.getString(1), rs.getString(2), rs.getString(3), rs.getLong(4),
+                rs.getBoolean(5)));
           }
         }
       }
