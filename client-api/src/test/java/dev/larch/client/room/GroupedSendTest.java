@@ -6,9 +6,15 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.larch.core.crypto.Signatures;
+import dev.larch.core.crypto.VerifyKey;
 import dev.larch.core.error.ErrorCode;
 import dev.larch.core.error.MatrixException;
+import dev.larch.core.event.ContentHash;
+import dev.larch.core.event.EventIds;
 import dev.larch.core.event.Pdu;
+import dev.larch.core.event.Redactor;
 import dev.larch.core.event.StateKey;
 import dev.larch.core.room.EventDraft;
 import dev.larch.core.room.EventSender;
@@ -73,6 +79,7 @@ class GroupedSendTest extends RoomServicesTest {
     while (true) {
       Pdu event = t.event(at).orElseThrow().pdu();
       assertTrue(event.depth() < depth, "depth decreases along the chain");
+      assertStoredAsSignedAndHashed(event);
       depth = event.depth();
       chain.add(at);
       if (event.prevEventIds().isEmpty()) {
@@ -85,6 +92,17 @@ class GroupedSendTest extends RoomServicesTest {
     assertTrue(chain.containsAll(sent), "every sent event is on the one chain");
     // The cached head equals what a store without caches reads from the database.
     assertEquals(extremities, freshStore().forwardExtremities(roomId));
+  }
+
+  // A batch signs its events on other threads (TestRooms gives the sender a pool): each stored event must carry
+  // this server's valid signature, its content hash and the ID its reference hash gives.
+  private void assertStoredAsSignedAndHashed(Pdu event) {
+    ObjectNode json = event.json();
+    assertEquals(ContentHash.Verdict.OK, ContentHash.check(json, event.roomVersion()), event.eventId());
+    assertEquals(event.eventId(), EventIds.eventId(json, event.roomVersion()));
+    VerifyKey key = t.signer.verifyKey();
+    assertTrue(Signatures.verify(Redactor.redact(json, event.roomVersion()), TestRooms.SERVER, key.keyId(),
+        key.publicKey()), "signed: " + event.eventId());
   }
 
   @Test

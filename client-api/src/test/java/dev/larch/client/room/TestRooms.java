@@ -41,6 +41,8 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.SplittableRandom;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.Executor;
+import java.util.concurrent.Executors;
 
 /**
  * The room services wired as the server wires them, over the real JDBC stores on a fresh database of one
@@ -48,6 +50,12 @@ import java.util.concurrent.CopyOnWriteArrayList;
  */
 final class TestRooms implements AutoCloseable {
   static final String SERVER = "larch.test";
+  // Grouped sends sign on these, as the server's do on its own pool.
+  private static final Executor SIGNING = Executors.newFixedThreadPool(2, r -> {
+    Thread thread = new Thread(r, "test-signing");
+    thread.setDaemon(true);
+    return thread;
+  });
   static final long NOW = 1_700_000_000_000L;
 
   final TestDatabase kind;
@@ -74,7 +82,7 @@ final class TestRooms implements AutoCloseable {
     accounts = new JdbcAccountStore(database);
     signer = new EventSigner(SERVER, "ed25519:test", SigningKey.fromSeed(new byte[32]));
     sender = new EventSender(store, new EventBuilder(signer, clock, new SplittableRandom(7)), new RoomLocks(),
-        List.of((event, position, local) -> notified.add(event)));
+        List.of((event, position, local) -> notified.add(event)), SIGNING);
     ProfileStore profileStore = new JdbcProfileStore(database);
     aliasStore = new JdbcAliasStore(database);
     HistoryVisibility visibility = new HistoryVisibility(store);

@@ -7,6 +7,7 @@ import dev.larch.core.crypto.Signatures;
 import dev.larch.core.crypto.UnpaddedBase64;
 import dev.larch.core.crypto.VerifyKey;
 import dev.larch.core.json.CanonicalJson;
+import dev.larch.core.json.JsonMapper;
 import dev.larch.core.room.RoomVersion;
 import java.util.Objects;
 
@@ -52,17 +53,59 @@ public final class EventSigner {
    * canonical encoding or lacks a required ID.
    */
   public Pdu hashAndSign(ObjectNode event, RoomVersion roomVersion) {
+    Hashed hashed = hash(event, roomVersion);
+    return complete(hashed, signature(hashed));
+  }
+
+  /**
+   * A new event with its content hash and ID, its signature still to be made: {@link #signature} makes it (on any
+   * thread), {@link #complete} adds it. The ID does not cover signatures, so a batch can chain its events on their
+   * IDs and sign them in parallel.
+   *
+   * @param view the event as it stands, without this server's signature: read its ID, depth, content, state slot
+   *     and references from it, but never store or send it
+   */
+  public record Hashed(Pdu view, byte[] signedBytes) {}
+
+  /** {@link #hashAndSign} up to the signature: same inputs, same exceptions. */
+  public Hashed hash(ObjectNode event, RoomVersion roomVersion) {
     ObjectNode signed = event.deepCopy();
     signed.remove("hashes");
     signed.remove("signatures");
     String carriedId = roomVersion.eventsCarryIds() ? EventIds.eventId(signed, roomVersion) : null;
     ContentHash.add(signed, roomVersion);
-    byte[] signedBytes = sign(signed, roomVersion);
+    byte[] signedBytes =
+        Signatures.signedBytes(Redactor.redact(signed, roomVersion), CanonicalJson.forRoomVersion(roomVersion));
     // The signed bytes are the redacted event without signatures and unsigned; redaction already drops age_ts, so
     // they are exactly what the reference hash covers: hash them once rather than redacting and encoding again.
     String eventId =
         carriedId != null ? carriedId : EventIds.fromReferenceHash(Sha256.hash(signedBytes), roomVersion);
-    return new Pdu(roomVersion, signed, eventId);
+    return new Hashed(new Pdu(roomVersion, signed, eventId), signedBytes);
+  }
+
+  /** This server's signature of a hashed event (unpadded base64). Safe on any thread. */
+  public String signature(Hashed event) {
+    return UnpaddedBase64.encode(key.sign(event.signedBytes()));
+  }
+
+  /** The finished event: {@code signature} added to the hashed event, once its other readers are done with it. */
+  public Pdu complete(Hashed event, String signature) {
+    Pdu view = event.view();
+    ObjectNode json = view.json();
+    Signatures.addSignature(json, serverName, keyId, signature);
+    return new Pdu(view.roomVersion(), json, view.eventId());
+  }
+
+  /**
+   * How many bytes this server's signature adds to a hashed event's canonical JSON (the event has no
+   * {@code signatures} member before it): the size of the finished event, known before it is signed.
+   */
+  public int signatureBytes() {
+    ObjectNode probe = JsonMapper.shared().createObjectNode().put("type", "m.probe");
+    int unsigned = CanonicalJson.STRICT.encode(probe).length;
+    String anySignature = UnpaddedBase64.encode(new byte[SigningKey.SIGNATURE_LENGTH]);
+    Signatures.addSignature(probe, serverName, keyId, anySignature);
+    return CanonicalJson.STRICT.encode(probe).length - unsigned;
   }
 
   /**
@@ -76,10 +119,9 @@ public final class EventSigner {
   }
 
   // Signs the redacted form of the event and copies the signature into the event itself.
-  private byte[] sign(ObjectNode event, RoomVersion roomVersion) {
+  private void sign(ObjectNode event, RoomVersion roomVersion) {
     byte[] signedBytes =
         Signatures.signedBytes(Redactor.redact(event, roomVersion), CanonicalJson.forRoomVersion(roomVersion));
     Signatures.addSignature(event, serverName, keyId, UnpaddedBase64.encode(key.sign(signedBytes)));
-    return signedBytes;
   }
 }

@@ -53,11 +53,13 @@ public final class EventBuilder {
   private final EventSigner signer;
   private final Clock clock;
   private final RandomGenerator random;
+  private final int signatureBytes; // what this server's signature adds to an event's canonical JSON
 
   public EventBuilder(EventSigner signer, Clock clock, RandomGenerator random) {
     this.signer = signer;
     this.clock = clock;
     this.random = random;
+    this.signatureBytes = signer.signatureBytes();
   }
 
   /** The name of the server this builder signs as. */
@@ -91,6 +93,62 @@ public final class EventBuilder {
    *     {@code M_FORBIDDEN} (the auth rules reject it)
    */
   public Pdu build(
+      RoomVersion version,
+      String roomId,
+      String sender,
+      EventDraft draft,
+      List<Pdu> prevEvents,
+      Function<StateKey, Optional<Pdu>> state) {
+    Unsigned unsigned = hashed(version, roomId, sender, draft, prevEvents, state);
+    Pdu event = signer.complete(unsigned.hashed(), signer.signature(unsigned.hashed()));
+    // 5. The whole event, as it would go over federation: the bytes storage writes, encoded once (memoised).
+    checkSize(event.canonicalJson().length);
+    // 6. The authorization rules against the state before the event.
+    authorize(event, unsigned.authState());
+    return event;
+  }
+
+  /**
+   * An event {@link #buildUnsigned} built, sized and authorized, still to be signed: {@link EventSigner#signature}
+   * of {@link #hashed()} on any thread, then {@link #complete}.
+   */
+  public record Unsigned(EventSigner.Hashed hashed, Map<StateKey, Pdu> authState) {
+    /** The event without its signature: its ID, depth, state slot and content are final. */
+    public Pdu view() {
+      return hashed.view();
+    }
+  }
+
+  /**
+   * {@link #build} but for the signature, which the caller makes with {@link #signature} (a batch signs its events
+   * in parallel) and adds with {@link #complete}. Throws what {@code build} throws: the size is known before the
+   * signature is made.
+   */
+  public Unsigned buildUnsigned(
+      RoomVersion version,
+      String roomId,
+      String sender,
+      EventDraft draft,
+      List<Pdu> prevEvents,
+      Function<StateKey, Optional<Pdu>> state) {
+    Unsigned unsigned = hashed(version, roomId, sender, draft, prevEvents, state);
+    checkSize(unsigned.view().canonicalJson().length + signatureBytes);
+    authorize(unsigned.view(), unsigned.authState());
+    return unsigned;
+  }
+
+  /** This server's signature of an unsigned event; safe on any thread. */
+  public String signature(Unsigned event) {
+    return signer.signature(event.hashed());
+  }
+
+  /** The finished event, once nothing reads {@code event}'s view any more. */
+  public Pdu complete(Unsigned event, String signature) {
+    return signer.complete(event.hashed(), signature);
+  }
+
+  // Steps 1 to 4 of build: the event's JSON, its auth events, its hashes and ID.
+  private Unsigned hashed(
       RoomVersion version,
       String roomId,
       String sender,
@@ -151,24 +209,26 @@ public final class EventBuilder {
       // The auth rules of room version 12 read the create event, which auth_events no longer cite.
       state.apply(CREATE_SLOT).ifPresent(create -> authState.put(CREATE_SLOT, create));
     }
-    // 4. Hashes and signature.
-    Pdu event;
+    // 4. Hashes and the event ID (which the signature does not change).
     try {
-      event = signer.hashAndSign(json, version);
+      return new Unsigned(signer.hash(json, version), authState);
     } catch (IllegalArgumentException e) {
       throw MatrixException.badJson("The event content cannot be encoded as canonical JSON: " + e.getMessage());
     }
-    // 5. The whole event, as it would go over federation: the bytes storage writes, encoded once (memoised).
-    if (event.canonicalJson().length > MAX_EVENT_BYTES) {
+  }
+
+  private static void checkSize(int canonicalBytes) {
+    if (canonicalBytes > MAX_EVENT_BYTES) {
       throw MatrixException.tooLarge("Event is larger than " + MAX_EVENT_BYTES + " bytes");
     }
-    // 6. The authorization rules against the state before the event.
+  }
+
+  private static void authorize(Pdu event, Map<StateKey, Pdu> authState) {
     AuthResult result = AuthRules.authorize(event, authState);
     if (result instanceof AuthResult.Rejected rejected) {
       throw new MatrixException(ErrorCode.FORBIDDEN, "You are not allowed to send this event (rule "
           + rejected.reason() + ")");
     }
-    return event;
   }
 
   /**

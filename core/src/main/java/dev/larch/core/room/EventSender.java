@@ -12,6 +12,8 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executor;
 import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -36,12 +38,21 @@ public final class EventSender {
   private final RoomLocks locks;
   private final List<RoomEventListener> listeners;
   private final SendBatches batches = new SendBatches();
+  private final Executor signing;
 
+  /** Signs every event on the sending thread. */
   public EventSender(RoomStore store, EventBuilder builder, RoomLocks locks, List<RoomEventListener> listeners) {
+    this(store, builder, locks, listeners, Runnable::run);
+  }
+
+  /** @param signing where the events of a grouped send are signed, in parallel with building the next ones */
+  public EventSender(RoomStore store, EventBuilder builder, RoomLocks locks, List<RoomEventListener> listeners,
+      Executor signing) {
     this.store = store;
     this.builder = builder;
     this.locks = locks;
     this.listeners = List.copyOf(listeners);
+    this.signing = signing;
   }
 
   /** An event that was sent, or found already sent under the same transaction ID. */
@@ -135,17 +146,24 @@ public final class EventSender {
       return;
     }
     List<SendBatches.Pending> built = new ArrayList<>(batch.size());
-    List<PersistRequest> requests = new ArrayList<>(batch.size());
+    List<EventBuilder.Unsigned> unsigned = new ArrayList<>(batch.size());
+    List<StateBefore> statesBefore = new ArrayList<>(batch.size());
+    List<CompletableFuture<String>> signatures = new ArrayList<>(batch.size());
     Map<String, Pdu> batchEvents = new HashMap<>();
     for (SendBatches.Pending pending : batch) {
       try {
-        Pdu event = builder.build(version, roomId, pending.sender(), pending.draft(), head.prevEvents(),
-            lookup(head, batchEvents));
-        requests.add(new PersistRequest(event, EventStatus.ACCEPTED, head.stateBefore(),
-            CurrentStateUpdate.toStateAfterEvent(), pending.txn(), true));
+        EventBuilder.Unsigned event = builder.buildUnsigned(version, roomId, pending.sender(), pending.draft(),
+            head.prevEvents(), lookup(head, batchEvents));
+        // Signed while the next events are built: their prev_events name this one by its ID, which the signature
+        // does not change. A lone event is signed here, saving the hand-off.
+        signatures.add(batch.size() == 1
+            ? CompletableFuture.completedFuture(builder.signature(event))
+            : CompletableFuture.supplyAsync(() -> builder.signature(event), signing));
+        unsigned.add(event);
+        statesBefore.add(head.stateBefore());
         built.add(pending);
-        batchEvents.put(event.eventId(), event);
-        head = head.after(event);
+        batchEvents.put(event.view().eventId(), event.view());
+        head = head.after(event.view());
       } catch (RuntimeException e) {
         // A repeated transaction ID answers with its first event, even if the same draft would now be refused.
         Optional<Sent> earlier = pending.txn().flatMap(this::earlier);
@@ -158,6 +176,12 @@ public final class EventSender {
     }
     if (built.isEmpty()) {
       return;
+    }
+    List<PersistRequest> requests = new ArrayList<>(built.size());
+    for (int i = 0; i < built.size(); i++) {
+      Pdu event = builder.complete(unsigned.get(i), signatures.get(i).join());
+      requests.add(new PersistRequest(event, EventStatus.ACCEPTED, statesBefore.get(i),
+          CurrentStateUpdate.toStateAfterEvent(), built.get(i).txn(), true));
     }
     Optional<List<PersistResult>> results;
     try {

@@ -27,8 +27,15 @@ final class SendBatches {
   /** The most events one batch (one transaction) holds: bounds the wait of the first of them. */
   static final int MAX_BATCH = 64;
 
-  /** How long a waiting owner sleeps before trying the lock itself, should no wake-up come. */
+  /** How long the owner at the head of the queue sleeps before trying the lock itself, should no wake-up come. */
   private static final long RETRY_MILLIS = 5;
+
+  /**
+   * The same for the owners behind it, which only wait for their send to be done: a batch that finishes it wakes
+   * them. With the short timeout, 64 waiting senders woke 12,800 times a second to find the lock taken, ~8 % of
+   * the CPU of concurrent sends into one room.
+   */
+  private static final long QUEUED_RETRY_MILLIS = 100;
 
   @SuppressWarnings("unchecked")
   private final ConcurrentLinkedQueue<Pending>[] queues = new ConcurrentLinkedQueue[RoomLocks.STRIPES];
@@ -93,10 +100,10 @@ final class SendBatches {
     }
 
     // Until done, woken, or the retry timeout.
-    synchronized void await() {
+    synchronized void await(long retryMillis) {
       if (!woken && !isDone()) {
         try {
-          wait(RETRY_MILLIS);
+          wait(retryMillis);
         } catch (InterruptedException e) {
           Thread.currentThread().interrupt();
         }
@@ -137,7 +144,7 @@ final class SendBatches {
           next.wake();
         }
       } else {
-        pending.await();
+        pending.await(queue.peek() == pending ? RETRY_MILLIS : QUEUED_RETRY_MILLIS);
       }
     }
     return pending.result();
@@ -172,8 +179,13 @@ final class SendBatches {
     try {
       byRoom.forEach(sendBatch);
     } finally {
-      IllegalStateException unfinished = new IllegalStateException("event batch ended without sending this event");
-      byRoom.values().forEach(batch -> batch.stream().filter(p -> !p.isDone()).forEach(p -> p.fail(unfinished)));
+      for (List<Pending> batch : byRoom.values()) {
+        for (Pending p : batch) {
+          if (!p.isDone()) {
+            p.fail(new IllegalStateException("event batch ended without sending this event"));
+          }
+        }
+      }
     }
     return true;
   }

@@ -19,6 +19,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
 import org.junit.jupiter.api.Test;
 
 class EventSignerTest {
@@ -41,6 +42,25 @@ class EventSignerTest {
         "{\"type\":\"m.room.message\",\"content\":{\"body\":\"hi\"},\"room_id\":\"!r:x\",\"sender\":\"@a:x\","
             + "\"origin\":\"x\",\"origin_server_ts\":1,\"depth\":2,\"prev_events\":[],\"auth_events\":[],"
             + "\"unsigned\":{\"age\":1}}");
+  }
+
+  @Test
+  void hashThenSignOnAnotherThread_givesTheSameEvent_andItsSizeIsKnownBeforeTheSignature() throws Exception {
+    for (RoomVersion version : List.of(RoomVersion.V1, RoomVersion.V10, RoomVersion.V12)) {
+      ObjectNode input = message();
+      if (version.eventsCarryIds()) {
+        input.put("event_id", "$abc:x");
+      }
+      EventSigner.Hashed hashed = SIGNER.hash(input, version);
+      int unsignedBytes = hashed.view().canonicalJson().length;
+      String signature = CompletableFuture.supplyAsync(() -> SIGNER.signature(hashed)).get();
+      Pdu completed = SIGNER.complete(hashed, signature);
+
+      Pdu inOneGo = SIGNER.hashAndSign(input, version);
+      assertEquals(inOneGo.eventId(), hashed.view().eventId(), "the ID is known before the signature");
+      assertArrayEquals(inOneGo.canonicalJson(), completed.canonicalJson(), version.name());
+      assertEquals(completed.canonicalJson().length, unsignedBytes + SIGNER.signatureBytes(), version.name());
+    }
   }
 
   @Test

@@ -53,6 +53,7 @@ final class StateSnapshots {
         Caffeine.newBuilder()
             .maximumWeight(cachedEntries)
             .<Long, Map<StateKey, String>>weigher((id, state) -> 1 + state.size())
+            .executor(Runnable::run) // upkeep on the calling thread, as in CachingRoomStore
             .build();
   }
 

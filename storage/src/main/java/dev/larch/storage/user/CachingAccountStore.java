@@ -29,7 +29,9 @@ public final class CachingAccountStore extends ForwardingAccountStore {
   private record Cached(TokenOwner owner, long epoch) {}
 
   private final Cache<String, Cached> owners =
-      Caffeine.newBuilder().maximumSize(MAXIMUM_TOKENS).expireAfterWrite(TOKEN_TTL).build();
+      Caffeine.newBuilder().maximumSize(MAXIMUM_TOKENS).expireAfterWrite(TOKEN_TTL)
+          .executor(Runnable::run) // upkeep on the calling thread, as in CachingRoomStore
+          .build();
   private final AtomicLong epoch = new AtomicLong();
 
   public CachingAccountStore(AccountStore delegate) {
