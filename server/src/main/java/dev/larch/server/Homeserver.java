@@ -126,7 +126,9 @@ import dev.larch.storage.todevice.JdbcToDeviceStore;
 import dev.larch.storage.user.CachingAccountStore;
 import dev.larch.storage.user.JdbcAccountDataStore;
 import dev.larch.storage.user.JdbcAccountStore;
+import java.io.IOException;
 import java.security.SecureRandom;
+import java.sql.SQLException;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -137,6 +139,8 @@ import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Supplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The composition root: opens the database named by the config, builds the stores over it and the {@code core}
@@ -147,6 +151,8 @@ import java.util.function.Supplier;
  * worker still using a connection) have stopped.
  */
 public final class Homeserver implements AutoCloseable {
+  private static final Logger log = LoggerFactory.getLogger(Homeserver.class);
+
   /**
    * Heap for the room store's event cache. The hot set of a personal node (each room's recent events and the state
    * events auth checks read) fits in a few thousand events; more only kept a laptop's memory after a burst.
@@ -225,7 +231,7 @@ public final class Homeserver implements AutoCloseable {
    */
   private record Wiring(ClientServices client, List<FederationRoutes> federationRoutes, FederationSender sender,
       ExecutorSendScheduler sendThreads, RelayCollector relayCollector, NeighbourProfiles neighbourProfiles,
-      CachingRoomStore roomCache) {}
+      Runnable dropIdleCaches) {}
 
   /** Builds the services; {@code remote} null means a server that does not federate (tests of the client API). */
   private static Wiring wire(
@@ -249,7 +255,12 @@ public final class Homeserver implements AutoCloseable {
     // Rooms: events are built, signed and persisted by one EventSender, which tells these listeners.
     List<RoomEventListener> roomListeners = new ArrayList<>();
     SyncNotifier syncNotifier = new SyncNotifier();
-    CachingRoomStore roomCache = CachingRoomStore.withHeapBudget(new JdbcRoomStore(database), ROOM_EVENT_CACHE_BYTES);
+    JdbcRoomStore jdbcRooms = new JdbcRoomStore(database);
+    CachingRoomStore roomCache = CachingRoomStore.withHeapBudget(jdbcRooms, ROOM_EVENT_CACHE_BYTES);
+    Runnable dropIdleCaches = () -> {
+      roomCache.dropCachedEvents();
+      jdbcRooms.dropCachedHeads();
+    };
     RoomStore roomStore = roomCache;
     JdbcAccountDataStore accountDataStore = new JdbcAccountDataStore(database);
     AccountDataService accountData = new AccountDataService(accountDataStore, syncNotifier);
@@ -269,8 +280,8 @@ public final class Homeserver implements AutoCloseable {
     JdbcRoomDirectoryStore roomDirectory = new JdbcRoomDirectoryStore(database);
     ProfileStore profileStore = new JdbcProfileStore(database);
     AliasStore aliasStore = new JdbcAliasStore(database);
-    EventSender sender =
-        new EventSender(roomStore, new EventBuilder(signer, clock, random), new RoomLocks(), roomListeners);
+    EventSender sender = new EventSender(roomStore, new EventBuilder(signer, clock, random), new RoomLocks(),
+        roomListeners, signingExecutor());
     HistoryVisibility visibility = new HistoryVisibility(roomStore);
     RoomService rooms = new RoomService(roomStore, sender, aliasStore, profileStore, roomDirectory);
     RoomReadService roomReads = new RoomReadService(roomStore, visibility, new ClientEvents(roomStore, clock));
@@ -324,7 +335,7 @@ public final class Homeserver implements AutoCloseable {
         profiles, aliases, sync, media, e2ee,
         pushServices(database, roomStore, sync, pushRules, clock), directory);
     if (remote == null) {
-      return new Wiring(clientServices, List.of(), null, null, null, null, roomCache);
+      return new Wiring(clientServices, List.of(), null, null, null, null, dropIdleCaches);
     }
     // The federation API's side of the same rooms and users.
     ServerKeys serverKeys = remote.stack().serverKeys();
@@ -352,7 +363,8 @@ public final class Homeserver implements AutoCloseable {
         new RelayRoutes(new RelayService(new JdbcRelayStore(database), relaySettings))::mount,
         new P2pProfileRoutes(userDirectory)::mount);
     RelayCollector relays = new RelayCollector(serverName, client, serverKeys, receiver::receive);
-    return new Wiring(clientServices, routes, federationSender, sendThreads, relays, neighbourProfiles, roomCache);
+    return new Wiring(clientServices, routes, federationSender, sendThreads, relays, neighbourProfiles,
+        dropIdleCaches);
   }
 
   /** Push rules (kept as account data), pushers, unread counts and {@code /notifications}. */
@@ -363,29 +375,30 @@ public final class Homeserver implements AutoCloseable {
         new NotificationService(counter, rules, roomStore, new ClientEvents(roomStore, clock)));
   }
 
-  /** Where downloads that waited for an upload finish (disk reads, thumbnails): daemon threads that end when idle. */
+  /** Where downloads that waited for an upload finish (disk reads, thumbnails). */
   private static Executor mediaExecutor() {
-    AtomicInteger counter = new AtomicInteger();
-    ThreadPoolExecutor executor = new ThreadPoolExecutor(4, 4, 30, TimeUnit.SECONDS, new LinkedBlockingQueue<>(),
-        r -> {
-          Thread thread = new Thread(r, "larch-media-" + counter.incrementAndGet());
-          thread.setDaemon(true);
-          return thread;
-        });
-    executor.allowCoreThreadTimeOut(true);
-    return executor;
+    return idleEndingPool("larch-media-", 4);
+  }
+
+  /** Where incoming PDUs' signatures are checked in parallel before their room's lock is taken: one per core. */
+  private static Executor verifyExecutor() {
+    return idleEndingPool("larch-verify-", Math.max(2, Runtime.getRuntime().availableProcessors()));
+  }
+
+  /** Where a grouped send's events are signed while the next ones are built: one thread per core. */
+  private static Executor signingExecutor() {
+    return idleEndingPool("larch-sign-", Math.max(2, Runtime.getRuntime().availableProcessors()));
   }
 
   /**
-   * Where incoming PDUs' signatures are checked in parallel before their room's lock is taken: one thread per core,
-   * daemon threads that end when idle.
+   * A pool of {@code threads} daemon threads that end after 30 s idle, so an idle node (or an unclosed homeserver
+   * in tests) keeps none of them.
    */
-  private static Executor verifyExecutor() {
-    int threads = Math.max(2, Runtime.getRuntime().availableProcessors());
+  private static Executor idleEndingPool(String namePrefix, int threads) {
     AtomicInteger counter = new AtomicInteger();
     ThreadPoolExecutor executor = new ThreadPoolExecutor(threads, threads, 30, TimeUnit.SECONDS,
         new LinkedBlockingQueue<>(), r -> {
-          Thread thread = new Thread(r, "larch-verify-" + counter.incrementAndGet());
+          Thread thread = new Thread(r, namePrefix + counter.incrementAndGet());
           thread.setDaemon(true);
           return thread;
         });
@@ -429,15 +442,7 @@ public final class Homeserver implements AutoCloseable {
    * unclosed homeserver (tests) leaves nothing running.
    */
   private static Executor syncExecutor(int threads) {
-    AtomicInteger counter = new AtomicInteger();
-    ThreadPoolExecutor executor = new ThreadPoolExecutor(threads, threads, 30, TimeUnit.SECONDS,
-        new LinkedBlockingQueue<>(), r -> {
-          Thread thread = new Thread(r, "larch-sync-" + counter.incrementAndGet());
-          thread.setDaemon(true);
-          return thread;
-        });
-    executor.allowCoreThreadTimeOut(true);
-    return executor;
+    return idleEndingPool("larch-sync-", threads);
   }
 
   /** What the client API serves from. */
@@ -479,7 +484,12 @@ public final class Homeserver implements AutoCloseable {
 
   /** Drops what the caches hold that reads can load again, for an idle node to give the heap back. */
   public void dropIdleCaches() {
-    wiring.roomCache().dropCachedEvents();
+    wiring.dropIdleCaches().run();
+    try {
+      database.dropPageCache();
+    } catch (SQLException | IOException | RuntimeException e) {
+      log.warn("idle: could not empty H2's page cache (only memory is at stake): {}", e.toString());
+    }
   }
 
   /** The open database. */

@@ -55,6 +55,11 @@ public final class JdbcRoomStore implements RoomStore {
         new EventPersister(tx, positions, snapshots, new RoomStateWriter(database.dialect()), heads);
   }
 
+  /** Forgets the in-memory copies of room heads ({@link RoomHeads#dropAll}), for an idle node. */
+  public void dropCachedHeads() {
+    heads.dropAll();
+  }
+
   @Override
   public PersistResult persist(PersistRequest request) {
     return persister.persist(request);

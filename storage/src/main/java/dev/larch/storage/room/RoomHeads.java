@@ -40,9 +40,10 @@ final class RoomHeads {
   record CurrentSnapshot(Long id) {}
 
   RoomHeads(long maximumRooms, long maximumEvents) {
-    this.extremities = Caffeine.newBuilder().maximumSize(maximumRooms).build();
-    this.currentSnapshots = Caffeine.newBuilder().maximumSize(maximumRooms).build();
-    this.refs = Caffeine.newBuilder().maximumSize(maximumEvents).build();
+    // Upkeep on the calling thread, as in CachingRoomStore.
+    this.extremities = Caffeine.newBuilder().maximumSize(maximumRooms).executor(Runnable::run).build();
+    this.currentSnapshots = Caffeine.newBuilder().maximumSize(maximumRooms).executor(Runnable::run).build();
+    this.refs = Caffeine.newBuilder().maximumSize(maximumEvents).executor(Runnable::run).build();
   }
 
   /** The room's forward extremities, loaded with {@code loader} when not held. */
@@ -74,6 +75,16 @@ final class RoomHeads {
   /** After a commit, with the room's writer lock still held: the room's current snapshot is now {@code id}. */
   void currentSnapshotCommitted(String roomId, Long id) {
     currentSnapshots.put(roomId, new CurrentSnapshot(id));
+  }
+
+  /**
+   * Forgets every copy, so an idle node gives their heap back; each is loaded again when next read. Safe at any time:
+   * an empty cache is where a started node begins, and every update above tolerates an entry that vanished.
+   */
+  void dropAll() {
+    extremities.invalidateAll();
+    currentSnapshots.invalidateAll();
+    refs.invalidateAll();
   }
 
   /** The cached state references of a stored event, if held. */
