@@ -145,10 +145,7 @@ public final class EventSender {
       batch.forEach(pending -> pending.fail(e));
       return;
     }
-    List<SendBatches.Pending> built = new ArrayList<>(batch.size());
-    List<EventBuilder.Unsigned> unsigned = new ArrayList<>(batch.size());
-    List<StateBefore> statesBefore = new ArrayList<>(batch.size());
-    List<CompletableFuture<String>> signatures = new ArrayList<>(batch.size());
+    List<Built> built = new ArrayList<>(batch.size());
     Map<String, Pdu> batchEvents = new HashMap<>();
     for (SendBatches.Pending pending : batch) {
       try {
@@ -156,12 +153,10 @@ public final class EventSender {
             head.prevEvents(), lookup(head, batchEvents));
         // Signed while the next events are built: their prev_events name this one by its ID, which the signature
         // does not change. A lone event is signed here, saving the hand-off.
-        signatures.add(batch.size() == 1
+        CompletableFuture<String> signature = batch.size() == 1
             ? CompletableFuture.completedFuture(builder.signature(event))
-            : CompletableFuture.supplyAsync(() -> builder.signature(event), signing));
-        unsigned.add(event);
-        statesBefore.add(head.stateBefore());
-        built.add(pending);
+            : CompletableFuture.supplyAsync(() -> builder.signature(event), signing);
+        built.add(new Built(pending, event, head.stateBefore(), signature));
         batchEvents.put(event.view().eventId(), event.view());
         head = head.after(event.view());
       } catch (RuntimeException e) {
@@ -178,10 +173,10 @@ public final class EventSender {
       return;
     }
     List<PersistRequest> requests = new ArrayList<>(built.size());
-    for (int i = 0; i < built.size(); i++) {
-      Pdu event = builder.complete(unsigned.get(i), signatures.get(i).join());
-      requests.add(new PersistRequest(event, EventStatus.ACCEPTED, statesBefore.get(i),
-          CurrentStateUpdate.toStateAfterEvent(), built.get(i).txn(), true));
+    for (Built b : built) {
+      Pdu event = builder.complete(b.event(), b.signature().join());
+      requests.add(new PersistRequest(event, EventStatus.ACCEPTED, b.stateBefore(),
+          CurrentStateUpdate.toStateAfterEvent(), b.pending().txn(), true));
     }
     Optional<List<PersistResult>> results;
     try {
@@ -191,7 +186,7 @@ public final class EventSender {
       results = Optional.empty();
     }
     if (results.isEmpty()) {
-      for (SendBatches.Pending pending : built) {
+      for (SendBatches.Pending pending : built.stream().map(Built::pending).toList()) {
         try {
           pending.complete(sendOne(roomId, pending.sender(), pending.draft(), pending.txn()));
         } catch (RuntimeException e) {
@@ -204,9 +199,13 @@ public final class EventSender {
       Pdu event = requests.get(i).event();
       long position = results.get().get(i).streamPosition();
       notifyListeners(event, position);
-      built.get(i).complete(new Sent(event, position, false));
+      built.get(i).pending().complete(new Sent(event, position, false));
     }
   }
+
+  // A batch's event, built on the one before it, and its signature in the making.
+  private record Built(SendBatches.Pending pending, EventBuilder.Unsigned event, StateBefore stateBefore,
+      CompletableFuture<String> signature) {}
 
   /**
    * Where the next event goes: its prev events, the state before it, and how the store is told that state.
