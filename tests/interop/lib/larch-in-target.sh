@@ -15,12 +15,15 @@ shift
     "(mvn -Dlarch.target=$(basename "$TARGET") -Dmaven.test.skip=true -pl server -am package)" >&2
   exit 1
 }
-# The launcher's defaults (./larch), unless JAVA_OPTS replaces them.
-DEFAULT_JAVA_OPTS="-XX:+IgnoreUnrecognizedVMOptions -Xms16m -Xmx256m -XX:+UseSerialGC -XX:-ShrinkHeapInSteps -XX:TrimNativeHeapInterval=10000"
-DEFAULT_JAVA_OPTS+=" -Djdk.nio.maxCachedBufferSize=65536 -XX:TieredStopAtLevel=1 -XX:NewRatio=4"
+# The launcher's defaults, read from ./larch so the two never drift apart; JAVA_OPTS replaces them.
+DEFAULT_JAVA_OPTS="$(sed -n 's/^DEFAULT_JAVA_OPTS="\(.*\)"$/\1/p' "$ROOT/larch")"
+[[ -n "$DEFAULT_JAVA_OPTS" ]] || { echo "larch-in-target.sh: no DEFAULT_JAVA_OPTS in $ROOT/larch" >&2; exit 1; }
+# As ./larch: logging set up in code unless there is a conf/logback.xml.
+LOGBACK_XML=""
+[[ -f "$ROOT/conf/logback.xml" ]] && LOGBACK_XML="$ROOT/conf/logback.xml"
 # shellcheck disable=SC2086 # JAVA_OPTS is a list of options
 exec java ${JAVA_OPTS:-$DEFAULT_JAVA_OPTS} \
   -Dlarch.home="$ROOT" \
-  -Dlogback.configurationFile="$ROOT/conf/logback.xml" \
+  ${LOGBACK_XML:+-Dlogback.configurationFile="$LOGBACK_XML"} \
   -cp "$TARGET/larch-server.jar:$TARGET/lib/*" \
   dev.larch.server.LarchMain "$@"
