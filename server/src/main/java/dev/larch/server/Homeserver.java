@@ -486,9 +486,9 @@ public final class Homeserver implements AutoCloseable {
   public void dropIdleCaches() {
     wiring.dropIdleCaches().run();
     try {
-      database.dropPageCache();
+      database.dropCaches();
     } catch (SQLException | IOException | RuntimeException e) {
-      log.warn("idle: could not empty H2's page cache (only memory is at stake): {}", e.toString());
+      log.warn("idle: could not empty H2's caches (only memory is at stake): {}", e.toString());
     }
   }
 
