@@ -99,13 +99,8 @@ public final class EventBuilder {
       EventDraft draft,
       List<Pdu> prevEvents,
       Function<StateKey, Optional<Pdu>> state) {
-    Unsigned unsigned = hashed(version, roomId, sender, draft, prevEvents, state);
-    Pdu event = signer.complete(unsigned.hashed(), signer.signature(unsigned.hashed()));
-    // 5. The whole event, as it would go over federation: the bytes storage writes, encoded once (memoised).
-    checkSize(event.canonicalJson().length);
-    // 6. The authorization rules against the state before the event.
-    authorize(event, unsigned.authState());
-    return event;
+    Unsigned unsigned = buildUnsigned(version, roomId, sender, draft, prevEvents, state);
+    return complete(unsigned, signature(unsigned));
   }
 
   /**
@@ -132,7 +127,10 @@ public final class EventBuilder {
       List<Pdu> prevEvents,
       Function<StateKey, Optional<Pdu>> state) {
     Unsigned unsigned = hashed(version, roomId, sender, draft, prevEvents, state);
+    // 5. The whole event as it will go over federation: the unsigned bytes plus what the signature adds (exactly:
+    // EventSignerTest), so a refused event is never signed.
     checkSize(unsigned.view().canonicalJson().length + signatureBytes);
+    // 6. The authorization rules against the state before the event.
     authorize(unsigned.view(), unsigned.authState());
     return unsigned;
   }
