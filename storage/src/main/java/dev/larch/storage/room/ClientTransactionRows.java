@@ -14,36 +14,25 @@ import java.util.Map;
 import java.util.Optional;
 
 /**
- * Client transaction IDs: {@code client_transactions} maps (user, device, txn ID) to the event it produced, for
- * idempotent sends; the way back (a device's own events get {@code unsigned.transaction_id}) reads the
- * {@code events.txn_device_id}/{@code txn_id} columns written with the event (V014), since an index on
- * {@code client_transactions.event_id} was one more random-keyed B-tree for every send's commit to rewrite. The
- * transaction's user is the event's sender: a client sends as itself.
+ * Client transaction IDs, kept on the row of the event they sent ({@code events.txn_device_id}/{@code txn_id}, V014),
+ * whose unique index with the sender (V017) makes a send idempotent: {@link EventRows#insert} writes nothing for a
+ * transaction ID already used. The transaction's user is the event's sender: a client sends as itself.
  */
 final class ClientTransactionRows {
   private static final int IN_CHUNK = 100;
 
+  /** The idempotency lookup: (txn ID, device, user), in the order of the V017 index that answers it. */
+  static final String EVENT_ID_SQL =
+      "SELECT event_id FROM events WHERE txn_id = ? AND txn_device_id = ? AND sender = ?";
+
   private ClientTransactionRows() {}
 
-  /** Records the transaction's event; false, writing nothing, if the transaction ID was already used. */
-  static boolean insert(Connection c, TxnKey txn, String eventId) throws SQLException {
-    try (PreparedStatement ps = c.prepareStatement(
-        "INSERT INTO client_transactions (user_id, device_id, txn_id, event_id) VALUES (?, ?, ?, ?)"
-            + " ON CONFLICT DO NOTHING")) {
-      ps.setString(1, txn.userId());
-      ps.setString(2, txn.deviceId());
-      ps.setString(3, txn.txnId());
-      ps.setString(4, eventId);
-      return ps.executeUpdate() == 1;
-    }
-  }
-
+  /** The event a transaction ID sent, if it was used. */
   static Optional<String> eventId(Connection c, TxnKey txn) throws SQLException {
-    try (PreparedStatement ps = c.prepareStatement(
-        "SELECT event_id FROM client_transactions WHERE user_id = ? AND device_id = ? AND txn_id = ?")) {
-      ps.setString(1, txn.userId());
+    try (PreparedStatement ps = c.prepareStatement(EVENT_ID_SQL)) {
+      ps.setString(1, txn.txnId());
       ps.setString(2, txn.deviceId());
-      ps.setString(3, txn.txnId());
+      ps.setString(3, txn.userId());
       try (ResultSet rs = ps.executeQuery()) {
         return rs.next() ? Optional.of(rs.getString(1)) : Optional.empty();
       }

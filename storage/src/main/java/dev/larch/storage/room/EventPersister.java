@@ -144,7 +144,9 @@ final class EventPersister {
         // The event stays an outlier; only the membership row gets a stream position, for /sync to notice it.
         long position = positions.allocate();
         allocated.add(position);
-        EventRows.insert(c, event, json, EventStatus.OUTLIER, 0, null, null, null);
+        if (!EventRows.insert(c, event, json, EventStatus.OUTLIER, 0, null, null, null)) {
+          throw new IllegalStateException("event stored by another writer: " + event.eventId());
+        }
         writer.setMembership(c, roomId, userId, membership, event.eventId(), position);
         return new PersistResult(event.eventId(), position, false);
       });
@@ -267,8 +269,13 @@ final class EventPersister {
     }
     if (upgrade) {
       EventRows.upgradeOutlier(c, event.eventId(), request.status(), position, before, after);
-    } else {
-      EventRows.insert(c, event, json, request.status(), position, before, after, request.txn().orElse(null));
+    } else if (!EventRows.insert(
+        c, event, json, request.status(), position, before, after, request.txn().orElse(null))) {
+      // The event ID was looked up (or is new), so the client transaction ID is what is taken.
+      if (request.txn().isPresent() && ClientTransactionRows.eventId(c, request.txn().get()).isPresent()) {
+        throw new TxnAlreadyUsed();
+      }
+      throw new IllegalStateException("event stored by another writer: " + event.eventId());
     }
     if (request.status().visibleToClients()) {
       written.unextremities.addAll(event.prevEventIds());
@@ -276,9 +283,6 @@ final class EventPersister {
     }
     Long newCurrent =
         updateCurrentState(c, roomId, currentSnapshot, request.currentState(), before, after, ownChange);
-    if (request.txn().isPresent() && !ClientTransactionRows.insert(c, request.txn().get(), event.eventId())) {
-      throw new TxnAlreadyUsed();
-    }
     written.refs.put(event.eventId(), new EventRows.StateRefs(request.status().outlier(), before, after));
     positionOut[0] = position;
     return newCurrent;

@@ -38,8 +38,11 @@ final class EventRows {
   /** An event's snapshot columns, or empty if the event is not stored. */
   record StateRefs(boolean outlier, Long before, Long after) {}
 
-  /** Inserts an event and its prev-event edges; {@code txn} is the client transaction that sent it, or null. */
-  static void insert(
+  /**
+   * Inserts an event and its prev-event edges; {@code txn} is the client transaction that sent it, or null. False,
+   * writing nothing, if the event ID or the client transaction ID is already stored (V017's unique index).
+   */
+  static boolean insert(
       Connection c,
       Pdu event,
       byte[] json,
@@ -54,7 +57,7 @@ final class EventRows {
             "INSERT INTO events (event_id, room_id, room_version, event_type, state_key, sender, membership,"
                 + " redacts, depth, stream_ordering, origin_server_ts, outlier, soft_failed, rejected_reason,"
                 + " state_before_snapshot_id, state_after_snapshot_id, json, txn_device_id, txn_id)"
-                + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
+                + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING")) {
       ps.setString(1, event.eventId());
       ps.setString(2, event.roomId());
       ps.setString(3, event.roomVersion().identifier());
@@ -74,9 +77,12 @@ final class EventRows {
       ps.setBytes(17, json);
       ps.setString(18, txn == null ? null : txn.deviceId());
       ps.setString(19, txn == null ? null : txn.txnId());
-      ps.executeUpdate();
+      if (ps.executeUpdate() == 0) {
+        return false;
+      }
     }
     insertEdges(c, event);
+    return true;
   }
 
   /**

@@ -129,6 +129,40 @@ class RoomStoreTest extends DatabaseTest {
   }
 
   @Test
+  void persistAll_withATxnAlreadyUsed_writesNothing_andTxnsAreScopedToTheirSender() {
+    Pdu create = createRoom();
+    TxnKey used = new TxnKey(ALICE, "DEVICE", "txn-1");
+    Pdu first = room.message(ALICE, "first", List.of(create.eventId()), 2);
+    store.persist(PersistRequest.accepted(first, StateBefore.afterEvent(create.eventId())).withTxn(used));
+
+    // A batch with a fresh transaction ID, then the used one: refused whole, neither event stored.
+    Pdu fresh = room.message(ALICE, "fresh", List.of(first.eventId()), 3);
+    Pdu retry = room.message(ALICE, "first", List.of(fresh.eventId()), 4);
+    Optional<List<PersistResult>> refused = store.persistAll(List.of(
+        batched(fresh, first, new TxnKey(ALICE, "DEVICE", "txn-2")), batched(retry, fresh, used)));
+
+    assertTrue(refused.isEmpty());
+    assertTrue(store.event(fresh.eventId()).isEmpty());
+    assertTrue(store.event(retry.eventId()).isEmpty());
+    assertTrue(store.eventIdForTransaction(new TxnKey(ALICE, "DEVICE", "txn-2")).isEmpty());
+    assertEquals(Set.of(first.eventId()), store.forwardExtremities(room.roomId));
+
+    // The same device and transaction ID of another user is another transaction.
+    TxnKey bobs = new TxnKey(BOB, "DEVICE", "txn-1");
+    Pdu bob = room.message(BOB, "bob's", List.of(first.eventId()), 3);
+    List<PersistResult> stored = store.persistAll(List.of(batched(bob, first, bobs))).orElseThrow();
+    assertFalse(stored.get(0).alreadyStored());
+    assertEquals(Optional.of(bob.eventId()), store.eventIdForTransaction(bobs));
+    assertEquals(Optional.of(first.eventId()), store.eventIdForTransaction(used));
+  }
+
+  // A freshly built event of a grouped send, on top of prev, with its client transaction.
+  private static PersistRequest batched(Pdu event, Pdu prev, TxnKey txn) {
+    return new PersistRequest(event, EventStatus.ACCEPTED, StateBefore.afterEvent(prev.eventId()),
+        CurrentStateUpdate.toStateAfterEvent(), Optional.of(txn), true);
+  }
+
+  @Test
   void forwardExtremities_followForksMergesAndLateParents() {
     Pdu create = createRoom();
     assertEquals(Set.of(create.eventId()), store.forwardExtremities(room.roomId));

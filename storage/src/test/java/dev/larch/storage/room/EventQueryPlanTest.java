@@ -18,7 +18,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The timeline queries of {@link JdbcRoomStore} ({@code /messages}, {@code /sync}) read a room's events in index
- * order and stop at their LIMIT on H2, instead of reading every event of the room and sorting. H2 only: it is H2's
+ * order and stop at their LIMIT on H2, instead of reading every event of the room and sorting; a send's client
+ * transaction ID is found through its index. H2 only: it is H2's
  * planner that needs the ORDER BY spelled out (see {@link JdbcRoomStore#paginateSql}); PostgreSQL reads a B-tree
  * either way and, on tables this small, may rightly prefer a sort, so its plans prove nothing here.
  */
@@ -60,6 +61,29 @@ class EventQueryPlanTest {
     assertReadsAboutLimit(JdbcRoomStore.paginateSql("<", "DESC"), EVENTS, middle, middle, middle, middle, LIMIT);
     assertReadsAboutLimit(JdbcRoomStore.paginateSql(">", "ASC"), EVENTS, middle, middle, middle, middle, LIMIT);
     assertReadsAboutLimit(JdbcRoomStore.paginateSql("<", "DESC"), EVENTS, EVENTS, EVENTS, EVENTS, EVENTS, LIMIT);
+  }
+
+  @Test
+  void clientTransactionLookup_readsOneRowThroughItsIndex() throws SQLException {
+    try (Connection c = database.dataSource().getConnection(); Statement s = c.createStatement()) {
+      s.execute("UPDATE events SET txn_device_id = 'DEVICE', txn_id = 't' || stream_ordering WHERE MOD(depth, 2) = 0");
+    }
+    try (Connection c = database.dataSource().getConnection();
+        PreparedStatement ps = c.prepareStatement("EXPLAIN ANALYZE " + ClientTransactionRows.EVENT_ID_SQL)) {
+      ps.setString(1, "t" + EVENTS / 2);
+      ps.setString(2, "DEVICE");
+      ps.setString(3, "@a:larch.test");
+      StringBuilder plan = new StringBuilder();
+      try (ResultSet rs = ps.executeQuery()) {
+        while (rs.next()) {
+          plan.append(rs.getString(1));
+        }
+      }
+      Matcher m = SCAN_COUNT.matcher(plan);
+      assertTrue(plan.indexOf("events_client_txn") >= 0 && m.find(), "not read through its index:\n" + plan);
+      // The row, plus the one past it where the index scan stops.
+      assertTrue(Long.parseLong(m.group(1)) <= 2, "read " + m.group(1) + " rows for one:\n" + plan);
+    }
   }
 
   private void assertReadsAboutLimit(String sql, long... params) throws SQLException {
