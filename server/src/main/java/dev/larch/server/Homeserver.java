@@ -135,6 +135,7 @@ import java.util.Collection;
 import java.util.List;
 import java.util.concurrent.Executor;
 import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.SynchronousQueue;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -281,7 +282,7 @@ public final class Homeserver implements AutoCloseable {
     ProfileStore profileStore = new JdbcProfileStore(database);
     AliasStore aliasStore = new JdbcAliasStore(database);
     EventSender sender = new EventSender(roomStore, new EventBuilder(signer, clock, random), new RoomLocks(),
-        roomListeners, signingExecutor());
+        roomListeners, signingExecutor(), roomSendDrainers());
     HistoryVisibility visibility = new HistoryVisibility(roomStore);
     RoomService rooms = new RoomService(roomStore, sender, aliasStore, profileStore, roomDirectory);
     RoomReadService roomReads = new RoomReadService(roomStore, visibility, new ClientEvents(roomStore, clock));
@@ -388,6 +389,19 @@ public final class Homeserver implements AutoCloseable {
   /** Where a grouped send's events are signed while the next ones are built: one thread per core. */
   private static Executor signingExecutor() {
     return idleEndingPool("larch-sign-", Math.max(2, Runtime.getRuntime().availableProcessors()));
+  }
+
+  /**
+   * Where a room's queued sends are sent, batch after batch, while its senders' requests wait for their futures:
+   * a thread per room being drained (they block on the database), ending after 2 s idle as the client API's workers do.
+   */
+  private static Executor roomSendDrainers() {
+    AtomicInteger counter = new AtomicInteger();
+    return new ThreadPoolExecutor(0, Integer.MAX_VALUE, 2, TimeUnit.SECONDS, new SynchronousQueue<>(), r -> {
+      Thread thread = new Thread(r, "larch-room-send-" + counter.incrementAndGet());
+      thread.setDaemon(true);
+      return thread;
+    });
   }
 
   /**

@@ -114,7 +114,11 @@ public final class Endpoints {
                 }
               }
               AsyncResult<Encoded> outcome = encoded;
-              context.runOnContext(v -> finish(ctx, outcome, start));
+              if (Vertx.currentContext() == context) {
+                finish(ctx, outcome, start); // done before the worker returned: no second task on the loop
+              } else {
+                context.runOnContext(v -> finish(ctx, outcome, start));
+              }
             });
           });
     };

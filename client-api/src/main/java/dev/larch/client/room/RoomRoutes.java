@@ -12,6 +12,7 @@ import dev.larch.core.room.RoomService;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.ext.web.Router;
 import java.util.Map;
+import java.util.concurrent.CompletionStage;
 
 /**
  * Creating rooms and sending into them: {@code /createRoom}, {@code /send}, {@code PUT /state}, {@code /redact}.
@@ -30,7 +31,7 @@ public final class RoomRoutes {
     // POST /_matrix/client/v3/createRoom
     ClientPaths.route(router, HttpMethod.POST, "/createRoom", endpoints.authed(this::createRoom));
     // PUT /_matrix/client/v3/rooms/{roomId}/send/{eventType}/{txnId}
-    ClientPaths.route(router, HttpMethod.PUT, "/rooms/:roomId/send/:eventType/:txnId", endpoints.authed(this::send));
+    ClientPaths.route(router, HttpMethod.PUT, "/rooms/:roomId/send/:eventType/:txnId", endpoints.authedAsync(this::send));
     // PUT /_matrix/client/v3/rooms/{roomId}/state/{eventType}/{stateKey}
     ClientPaths.route(router, HttpMethod.PUT, "/rooms/:roomId/state/:eventType/:stateKey",
         endpoints.authed(this::setState));
@@ -46,12 +47,12 @@ public final class RoomRoutes {
     return Map.of("room_id", rooms.createRoom(req.userId(), body.toNewRoom()));
   }
 
-  private Object send(AuthedRequest req) {
+  // Answers once the event is committed, without holding a worker while other sends into the room go first.
+  private CompletionStage<Object> send(AuthedRequest req) {
     String roomId = RoomId.parse(req.path("roomId")).value();
     ObjectNode content = req.json();
-    String eventId = rooms.send(req.userId(), req.deviceId(), roomId, req.path("eventType"), req.path("txnId"),
-        content);
-    return Map.of("event_id", eventId);
+    return rooms.sendAsync(req.userId(), req.deviceId(), roomId, req.path("eventType"), req.path("txnId"), content)
+        .thenApply(eventId -> Map.of("event_id", eventId));
   }
 
   private Object setState(AuthedRequest req) {

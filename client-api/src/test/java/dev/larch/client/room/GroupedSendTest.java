@@ -3,6 +3,7 @@ package dev.larch.client.room;
 import static dev.larch.client.room.TestRooms.json;
 import static dev.larch.client.room.TestRooms.text;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -32,7 +33,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -103,6 +106,69 @@ class GroupedSendTest extends RoomServicesTest {
     VerifyKey key = t.signer.verifyKey();
     assertTrue(Signatures.verify(Redactor.redact(json, event.roomVersion()), TestRooms.SERVER, key.keyId(),
         key.publicKey()), "signed: " + event.eventId());
+  }
+
+  @Test
+  void asyncSends_fromOneThread_allCommit_inOrderOfSubmission() throws Exception {
+    List<CompletableFuture<String>> futures = new ArrayList<>();
+    for (int i = 0; i < 200; i++) {
+      futures.add(t.rooms.sendAsync(alice, "A", roomId, "m.room.message", "async" + i, text("m" + i)));
+    }
+    List<String> ids = new ArrayList<>();
+    for (var future : futures) {
+      ids.add(future.get(30, TimeUnit.SECONDS));
+    }
+    // One chain in submission order: each event's prev is the one submitted before it.
+    for (int i = 1; i < ids.size(); i++) {
+      assertEquals(List.of(ids.get(i - 1)), t.event(ids.get(i)).orElseThrow().pdu().prevEventIds());
+    }
+    assertEquals(Set.of(ids.get(ids.size() - 1)), t.store.forwardExtremities(roomId));
+    // A repeated transaction ID answers with its first event, through the future too.
+    assertEquals(ids.get(7), t.rooms.sendAsync(alice, "A", roomId, "m.room.message", "async7", text("again"))
+        .get(30, TimeUnit.SECONDS));
+  }
+
+  @Test
+  void sendsQueuedWhileAServiceHoldsTheRoomsLock_goOutWhenItLetsGo() throws Exception {
+    CountDownLatch holding = new CountDownLatch(1);
+    CountDownLatch letGo = new CountDownLatch(1);
+    ExecutorService holder = Executors.newSingleThreadExecutor();
+    try {
+      Future<?> held = holder.submit(() -> t.sender.locks().withLock(roomId, () -> {
+        holding.countDown();
+        await(letGo);
+        return null;
+      }));
+      assertTrue(holding.await(10, TimeUnit.SECONDS));
+      var queued = t.rooms.sendAsync(bob, "B", roomId, "m.room.message", "queued", text("waits"));
+      // The submitter did not wait for the lock; nothing is sent while the holder has it.
+      Thread.sleep(50);
+      assertFalse(queued.isDone(), "sent while the room's lock was held elsewhere");
+      letGo.countDown();
+      held.get(10, TimeUnit.SECONDS);
+      String eventId = queued.get(10, TimeUnit.SECONDS);
+      assertEquals(Set.of(eventId), t.store.forwardExtremities(roomId));
+    } finally {
+      letGo.countDown();
+      holder.shutdownNow();
+    }
+  }
+
+  @Test
+  void asyncSend_refused_failsItsFutureWithTheMatrixError() {
+    setMessageLevel(50);
+    var refused = t.rooms.sendAsync(bob, "B", roomId, "m.room.message", "refused", text("no"));
+    ExecutionException e = assertThrows(ExecutionException.class, () -> refused.get(10, TimeUnit.SECONDS));
+    assertEquals(ErrorCode.FORBIDDEN, ((MatrixException) e.getCause()).errorCode());
+  }
+
+  private static void await(CountDownLatch latch) {
+    try {
+      assertTrue(latch.await(10, TimeUnit.SECONDS));
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException(e);
+    }
   }
 
   @Test

@@ -56,6 +56,12 @@ final class TestRooms implements AutoCloseable {
     thread.setDaemon(true);
     return thread;
   });
+  // As the homeserver's: a thread per room whose queued sends are being sent.
+  private static final Executor DRAINERS = Executors.newCachedThreadPool(r -> {
+    Thread thread = new Thread(r, "test-room-send");
+    thread.setDaemon(true);
+    return thread;
+  });
   static final long NOW = 1_700_000_000_000L;
 
   final TestDatabase kind;
@@ -82,7 +88,7 @@ final class TestRooms implements AutoCloseable {
     accounts = new JdbcAccountStore(database);
     signer = new EventSigner(SERVER, "ed25519:test", SigningKey.fromSeed(new byte[32]));
     sender = new EventSender(store, new EventBuilder(signer, clock, new SplittableRandom(7)), new RoomLocks(),
-        List.of((event, position, local) -> notified.add(event)), SIGNING);
+        List.of((event, position, local) -> notified.add(event)), SIGNING, DRAINERS);
     ProfileStore profileStore = new JdbcProfileStore(database);
     aliasStore = new JdbcAliasStore(database);
     HistoryVisibility visibility = new HistoryVisibility(store);

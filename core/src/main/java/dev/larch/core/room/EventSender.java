@@ -37,22 +37,27 @@ public final class EventSender {
   private final EventBuilder builder;
   private final RoomLocks locks;
   private final List<RoomEventListener> listeners;
-  private final SendBatches batches = new SendBatches();
+  private final SendBatches batches;
   private final Executor signing;
 
-  /** Signs every event on the sending thread. */
+  /** Signs every event on the sending thread; a caller that sends a batch goes on until nothing is queued. */
   public EventSender(RoomStore store, EventBuilder builder, RoomLocks locks, List<RoomEventListener> listeners) {
-    this(store, builder, locks, listeners, Runnable::run);
+    this(store, builder, locks, listeners, Runnable::run, Runnable::run);
   }
 
-  /** @param signing where the events of a grouped send are signed, in parallel with building the next ones */
+  /**
+   * @param signing where the events of a grouped send are signed, in parallel with building the next ones
+   * @param drainer where sends still queued after a caller's batch are sent, batch after batch (blocking work)
+   */
   public EventSender(RoomStore store, EventBuilder builder, RoomLocks locks, List<RoomEventListener> listeners,
-      Executor signing) {
+      Executor signing, Executor drainer) {
     this.store = store;
     this.builder = builder;
     this.locks = locks;
     this.listeners = List.copyOf(listeners);
     this.signing = signing;
+    this.batches = new SendBatches(locks, drainer, this::sendBatch);
+    locks.onRelease(batches::released);
   }
 
   /** An event that was sent, or found already sent under the same transaction ID. */
@@ -73,10 +78,10 @@ public final class EventSender {
   /**
    * Builds and persists {@code draft} as {@code sender} in {@code roomId}.
    *
-   * <p>Concurrent sends into one room are grouped: each send is queued, and whichever sender gets the room's lock
-   * builds every queued event in turn (each on top of the one before, authorized against the state after it) and
-   * persists them with one {@link RoomStore#persistAll} transaction, so a burst costs one durable commit instead of
-   * one per event. Each caller still returns only once its own event is committed. A caller that already holds the
+   * <p>Concurrent sends into one room are grouped: each send is queued, and whichever thread holds the room's lock
+   * builds queued events in turn (each on top of the one before, authorized against the state after it) and
+   * persists them with one {@link RoomStore#persistAll} transaction, so a burst costs one durable commit per batch
+   * instead of one per event ({@link SendBatches}). Each caller still returns only once its own event is committed. A caller that already holds the
    * room's lock (a service checking something before it sends) sends just its own event, so nothing is slipped in
    * between its check and its event.
    *
@@ -87,7 +92,21 @@ public final class EventSender {
     if (locks.isHeldByCurrentThread(roomId)) {
       return locks.withLock(roomId, () -> sendOne(roomId, sender, draft, txn));
     }
-    return batches.send(new SendBatches.Pending(roomId, sender, draft, txn), locks.lock(roomId), this::sendBatch);
+    SendBatches.Pending pending = new SendBatches.Pending(roomId, sender, draft, txn);
+    batches.submit(pending);
+    return pending.result();
+  }
+
+  /**
+   * {@link #send}, answering with a future instead of waiting: a caller that finds the room's lock taken returns at
+   * once, and its future completes (on the thread sending its batch) once the event is committed. Fails the future
+   * with what {@link #send} would throw. Not for a caller holding the room's lock.
+   */
+  public CompletableFuture<Sent> sendAsync(String roomId, String sender, EventDraft draft, Optional<TxnKey> txn) {
+    if (locks.isHeldByCurrentThread(roomId)) {
+      throw new IllegalStateException("sendAsync while holding the room's lock; use send");
+    }
+    return batches.submit(new SendBatches.Pending(roomId, sender, draft, txn));
   }
 
   /**

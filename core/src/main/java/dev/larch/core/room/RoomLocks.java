@@ -1,6 +1,7 @@
 package dev.larch.core.room;
 
 import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.IntConsumer;
 import java.util.function.Supplier;
 
 /**
@@ -16,6 +17,8 @@ public final class RoomLocks {
   static final int STRIPES = 1024;
 
   private final ReentrantLock[] locks = new ReentrantLock[STRIPES];
+  // Told when a holder lets go of a stripe for good: the event sender then sends what was queued meanwhile.
+  private volatile IntConsumer released = stripe -> { };
 
   public RoomLocks() {
     for (int i = 0; i < STRIPES; i++) {
@@ -33,6 +36,15 @@ public final class RoomLocks {
     return locks[stripe(roomId)];
   }
 
+  ReentrantLock stripeLock(int stripe) {
+    return locks[stripe];
+  }
+
+  /** Who {@link #withLock} tells of a stripe let go of (the one event sender of these locks). */
+  void onRelease(IntConsumer released) {
+    this.released = released;
+  }
+
   /** Whether the calling thread holds the lock of {@code roomId} (around a check and the send it decides on). */
   public boolean isHeldByCurrentThread(String roomId) {
     return locks[stripe(roomId)].isHeldByCurrentThread();
@@ -40,12 +52,16 @@ public final class RoomLocks {
 
   /** Runs {@code work} while holding the lock of {@code roomId}. */
   public <T> T withLock(String roomId, Supplier<T> work) {
-    ReentrantLock lock = locks[stripe(roomId)];
+    int stripe = stripe(roomId);
+    ReentrantLock lock = locks[stripe];
     lock.lock();
     try {
       return work.get();
     } finally {
       lock.unlock();
+      if (!lock.isHeldByCurrentThread()) {
+        released.accept(stripe);
+      }
     }
   }
 }

@@ -17,6 +17,7 @@ import dev.larch.core.profile.ProfileStore;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -81,8 +82,21 @@ public final class RoomService {
 
   /** {@code PUT /rooms/{roomId}/send/{eventType}/{txnId}}: the event ID, the same for a repeated txn ID. */
   public String send(String userId, String deviceId, String roomId, String type, String txnId, ObjectNode content) {
-    TxnKey txn = new TxnKey(userId, deviceId == null ? "" : deviceId, txnId);
-    return sender.send(roomId, userId, EventDraft.message(type, content), Optional.of(txn)).eventId();
+    return sender.send(roomId, userId, EventDraft.message(type, content), txn(userId, deviceId, txnId)).eventId();
+  }
+
+  /**
+   * {@link #send} without waiting for the room's other senders: the event ID once committed ({@link
+   * EventSender#sendAsync}).
+   */
+  public CompletableFuture<String> sendAsync(
+      String userId, String deviceId, String roomId, String type, String txnId, ObjectNode content) {
+    return sender.sendAsync(roomId, userId, EventDraft.message(type, content), txn(userId, deviceId, txnId))
+        .thenApply(EventSender.Sent::eventId);
+  }
+
+  private static Optional<TxnKey> txn(String userId, String deviceId, String txnId) {
+    return Optional.of(new TxnKey(userId, deviceId == null ? "" : deviceId, txnId));
   }
 
   /**
@@ -120,8 +134,8 @@ public final class RoomService {
     if (reason != null) {
       content.put("reason", reason);
     }
-    TxnKey txn = new TxnKey(userId, deviceId == null ? "" : deviceId, txnId);
-    EventSender.Sent sent = sender.send(roomId, userId, EventDraft.redaction(eventId, content), Optional.of(txn));
+    EventSender.Sent sent =
+        sender.send(roomId, userId, EventDraft.redaction(eventId, content), txn(userId, deviceId, txnId));
     if (!sent.alreadySent() && target.isPresent() && target.get().status().visibleToClients()) {
       apply(sent.event(), target.get().pdu(), powerLevels(roomId, version));
     }

@@ -8,6 +8,8 @@ import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.Executor;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.BiConsumer;
 
@@ -15,35 +17,39 @@ import java.util.function.BiConsumer;
  * The queues behind {@link EventSender}'s grouped sends: one queue per {@link RoomLocks} stripe, so whoever holds a
  * stripe's lock may send everything queued in it (rooms of one stripe share the lock anyway).
  *
- * <p>How a send gets done: its caller queues it, then tries the lock. Whoever gets it (the leader) sends what is
- * queued, as batches of at most {@link #MAX_BATCH}, until its own send is done, releases the lock and wakes the
- * owner of the next queued send to lead the next batch. The others wait on their own send, not on the lock: if they
- * queued behind the lock, each would have to take it in turn only to find its send done, and that chain of
- * hand-offs, not the database, would set the pace. Nothing is left hanging: an owner also tries the lock again
- * after a short timeout (a wake-up can be missed when the lock was held by someone else, e.g. a service around its
- * own send), and a drained send that its batch did not finish (the batch threw) is failed.
+ * <p>How a send gets done: its caller queues it and tries the lock. If it gets it, it sends one batch (at most
+ * {@link #MAX_BATCH} of the oldest queued sends, its own normally among them) and returns; if sends are still
+ * queued then, a drainer (a thread of the {@code drainer} executor) takes the lock and sends batches until the queue
+ * is empty. A caller that does not get the lock returns at once with its send's future: whoever holds the lock
+ * sees the queue before letting go of it. That is the drainer, or a caller after its one batch, or any other holder
+ * of the room's lock, which {@link RoomLocks#withLock} reports to {@link #released} once free. So a burst into one
+ * room is sent by one thread, batch after batch, without a hand-off between batches or a thread woken per send; each
+ * send's future completes as its batch commits.
  */
 final class SendBatches {
   /** The most events one batch (one transaction) holds: bounds the wait of the first of them. */
   static final int MAX_BATCH = 64;
 
-  /** How long the owner at the head of the queue sleeps before trying the lock itself, should no wake-up come. */
-  private static final long RETRY_MILLIS = 5;
-
-  /**
-   * The same for the owners behind it, which only wait for their send to be done: a batch that finishes it wakes
-   * them. With the short timeout, 64 waiting senders woke 12,800 times a second to find the lock taken, ~8 % of
-   * the CPU of concurrent sends into one room.
-   */
-  private static final long QUEUED_RETRY_MILLIS = 100;
-
   @SuppressWarnings("unchecked")
   private final ConcurrentLinkedQueue<Pending>[] queues = new ConcurrentLinkedQueue[RoomLocks.STRIPES];
+  private final AtomicBoolean[] drainerAsked = new AtomicBoolean[RoomLocks.STRIPES];
+  private final RoomLocks locks;
+  private final Executor drainer;
+  private final BiConsumer<String, List<Pending>> sendBatch;
 
-  SendBatches() {
+  /**
+   * @param drainer where queued sends left after a caller's batch are sent (inline, {@code Runnable::run}: the
+   *     caller itself goes on until the queue is empty)
+   * @param sendBatch sends one room's batch, the room's lock held, completing or failing each of its sends
+   */
+  SendBatches(RoomLocks locks, Executor drainer, BiConsumer<String, List<Pending>> sendBatch) {
     for (int i = 0; i < queues.length; i++) {
       queues[i] = new ConcurrentLinkedQueue<>();
+      drainerAsked[i] = new AtomicBoolean();
     }
+    this.locks = locks;
+    this.drainer = drainer;
+    this.sendBatch = sendBatch;
   }
 
   /** One queued send and, once it is done, its outcome. */
@@ -77,41 +83,23 @@ final class SendBatches {
       return txn;
     }
 
-    // Guarded by this: a wake-up that came before the owner started waiting is kept.
-    private boolean woken;
-
     boolean isDone() {
       return outcome.isDone();
     }
 
     void complete(EventSender.Sent sent) {
       outcome.complete(sent);
-      wake();
     }
 
     void fail(RuntimeException e) {
       outcome.completeExceptionally(e);
-      wake();
     }
 
-    synchronized void wake() {
-      woken = true;
-      notifyAll();
+    CompletableFuture<EventSender.Sent> outcome() {
+      return outcome;
     }
 
-    // Until done, woken, or the retry timeout.
-    synchronized void await(long retryMillis) {
-      if (!woken && !isDone()) {
-        try {
-          wait(retryMillis);
-        } catch (InterruptedException e) {
-          Thread.currentThread().interrupt();
-        }
-      }
-      woken = false;
-    }
-
-    /** The sent event, or the exception its batch failed it with, rethrown on the caller's thread. */
+    /** Waits for the sent event, or rethrows the exception its batch failed it with on the caller's thread. */
     EventSender.Sent result() {
       try {
         return outcome.join();
@@ -125,46 +113,48 @@ final class SendBatches {
     }
   }
 
-  /**
-   * Queues {@code pending} and returns once it is sent, sending it (and whatever else is queued) itself when it gets
-   * {@code lock} (the room's).
-   */
-  EventSender.Sent send(Pending pending, ReentrantLock lock, BiConsumer<String, List<Pending>> sendBatch) {
-    ConcurrentLinkedQueue<Pending> queue = queues[RoomLocks.stripe(pending.roomId())];
-    queue.add(pending);
-    while (!pending.isDone()) {
-      if (lock.tryLock()) {
-        try {
-          drain(queue, pending, sendBatch);
-        } finally {
-          lock.unlock();
-        }
-        Pending next = queue.peek();
-        if (next != null) {
-          next.wake();
-        }
-      } else {
-        pending.await(queue.peek() == pending ? RETRY_MILLIS : QUEUED_RETRY_MILLIS);
+  /** Queues {@code pending}, sends a batch if the room's lock is free, and returns its future. */
+  CompletableFuture<EventSender.Sent> submit(Pending pending) {
+    int stripe = RoomLocks.stripe(pending.roomId());
+    queues[stripe].add(pending);
+    ReentrantLock lock = locks.lock(pending.roomId());
+    if (lock.tryLock()) {
+      try {
+        drainOnce(queues[stripe]);
+      } finally {
+        lock.unlock();
       }
+      released(stripe);
     }
-    return pending.result();
+    return pending.outcome();
   }
 
-  // With the stripe's lock held: sends the queue's events room by room, in queue order, at most MAX_BATCH at a
-  // time, until owner is done.
-  private static void drain(ConcurrentLinkedQueue<Pending> queue, Pending owner,
-      BiConsumer<String, List<Pending>> sendBatch) {
-    while (!owner.isDone()) {
-      if (!drainOnce(queue, sendBatch)) {
-        // Cannot happen while every caller drains its own stripe after queueing; a hang would be worse than this.
-        owner.fail(new IllegalStateException("queued event send was lost"));
-      }
+  /** A stripe's lock was let go: sends queued meanwhile go to a drainer. Any thread, any time. */
+  void released(int stripe) {
+    if (!queues[stripe].isEmpty() && drainerAsked[stripe].compareAndSet(false, true)) {
+      drainer.execute(() -> drain(stripe));
     }
   }
 
-  // One batch; false if the queue was empty.
-  private static boolean drainOnce(ConcurrentLinkedQueue<Pending> queue,
-      BiConsumer<String, List<Pending>> sendBatch) {
+  // The drainer: sends batches until the queue is empty, unless another thread holds the lock (which then sees the
+  // queue when it lets go). Checks again after unlocking, for a send queued between its last batch and the unlock.
+  private void drain(int stripe) {
+    drainerAsked[stripe].set(false);
+    ConcurrentLinkedQueue<Pending> queue = queues[stripe];
+    ReentrantLock lock = locks.stripeLock(stripe);
+    while (!queue.isEmpty() && lock.tryLock()) {
+      try {
+        while (drainOnce(queue)) {
+          // batch after batch
+        }
+      } finally {
+        lock.unlock();
+      }
+    }
+  }
+
+  // One batch, the stripe's lock held: the oldest queued sends, room by room; false if the queue was empty.
+  private boolean drainOnce(ConcurrentLinkedQueue<Pending> queue) {
     Map<String, List<Pending>> byRoom = new LinkedHashMap<>();
     for (int taken = 0; taken < MAX_BATCH; taken++) {
       Pending next = queue.poll();
