@@ -68,7 +68,9 @@ import org.slf4j.LoggerFactory;
  *       destination comes back before collecting, later transactions reach it directly first; it then fetches what
  *       it lacks from their {@code prev_events} as for any gap, and what it collects later is a repeat it drops.
  *   <li><b>Threads.</b> Everything runs through the {@link SendScheduler}: one task per destination with work
- *       and none for idle destinations, whose queue object is dropped once its queue is empty.
+ *       and none for idle destinations, whose queue object is dropped once its queue is empty. A local event wakes
+ *       the queueing step only when it is idle; while steps keep finding events, the next runs
+ *       {@link SendSettings#busyPollMillis} later by itself, so a busy room's sends do not each wake this thread.
  * </ol>
  */
 public final class FederationSender implements RoomEventListener, AutoCloseable {
@@ -325,12 +327,14 @@ public final class FederationSender implements RoomEventListener, AutoCloseable 
       stepRunning = true;
     }
     long retryIn = -1;
+    boolean found = false;
     try {
       while (!closed) {
         long until = rooms.latestStreamPosition();
         if (until <= position) {
           break;
         }
+        found = true;
         List<StreamEvent> events = stream.events(position, until, settings.eventPage());
         long through = events.size() < settings.eventPage() ? until : events.get(events.size() - 1).streamPosition();
         Set<String> touched = queueEvents(events, through);
@@ -339,6 +343,8 @@ public final class FederationSender implements RoomEventListener, AutoCloseable 
       }
       if (heardOf > position) {
         retryIn = STREAM_LAG_RETRY_MS;
+      } else if (found && settings.busyPollMillis() > 0) {
+        retryIn = settings.busyPollMillis(); // busy: look again soon rather than be woken by every event
       }
     } catch (RuntimeException e) {
       log.error("federation queueing failed at stream_position={}; retrying", position, e);

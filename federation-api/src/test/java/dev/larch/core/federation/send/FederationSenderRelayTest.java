@@ -45,7 +45,7 @@ class FederationSenderRelayTest {
   }
 
   private String roomWithCarol(List<String> relays) {
-    f = new SendFixture(kind, tempDir, SendSettings.defaults(), null, relays);
+    f = new SendFixture(kind, tempDir, SendSettings.defaults().withBusyPoll(0), null, relays);
     String roomId = f.createRoom(ALICE);
     f.remoteJoin(roomId, CAROL);
     f.scheduler.runDue();

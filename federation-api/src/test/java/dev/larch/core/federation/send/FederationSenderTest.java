@@ -65,6 +65,38 @@ class FederationSenderTest {
   }
 
   @Test
+  void whileBusy_eventsWakeNobody_andLeaveAtTheNextPoll_whichStopsOnceIdle() {
+    f = new SendFixture(kind, tempDir, SendSettings.defaults()); // a poll every 10 ms while busy
+    String roomId = sharedRoom();
+    settle();
+
+    f.send(ALICE, roomId, "one");
+    f.scheduler.runDue();
+    assertEquals(List.of("one"), deliveredBodies(B), "an idle sender is woken by the event");
+    assertEquals(10, f.scheduler.nextDelay().orElseThrow(), "busy: the next step comes by itself");
+
+    f.send(ALICE, roomId, "two");
+    f.send(ALICE, roomId, "three");
+    f.scheduler.runDue();
+    assertEquals(List.of("one"), deliveredBodies(B), "events of a busy room wait for the poll");
+    f.scheduler.advance(10);
+    assertEquals(List.of("one", "two", "three"), deliveredBodies(B));
+
+    settle();
+    f.send(ALICE, roomId, "four");
+    f.scheduler.runDue();
+    assertEquals(List.of("one", "two", "three", "four"), deliveredBodies(B), "idle again: woken at once");
+  }
+
+  // Runs the sender's polls until one finds nothing new and it stops polling.
+  private void settle() {
+    for (int i = 0; i < 10 && f.scheduler.nextDelay().isPresent(); i++) {
+      f.scheduler.advance(f.scheduler.nextDelay().getAsLong());
+    }
+    assertTrue(f.scheduler.nextDelay().isEmpty(), "an idle sender schedules nothing");
+  }
+
+  @Test
   void localEvents_goToEveryOtherJoinedServer_inOrder_andRemoteEventsAreNotEchoed() {
     f = new SendFixture(kind, tempDir);
     String roomId = sharedRoom();
@@ -143,7 +175,7 @@ class FederationSenderTest {
 
   @Test
   void theBackoffIsCappedAtTheConfiguredMaximum() {
-    f = new SendFixture(kind, tempDir, SendSettings.defaults().withBackoff(5_000, 20_000));
+    f = new SendFixture(kind, tempDir, SendSettings.defaults().withBusyPoll(0).withBackoff(5_000, 20_000));
     String roomId = f.createRoom(ALICE);
     f.remoteJoin(roomId, BOB);
     f.scheduler.runDue();
@@ -370,7 +402,7 @@ class FederationSenderTest {
   @Test
   void onRealThreads_concurrentSendsIntoTwoRooms_eachArriveOnce_inRoomOrder() throws Exception {
     try (ExecutorSendScheduler threads = new ExecutorSendScheduler(4)) {
-      f = new SendFixture(kind, tempDir, SendSettings.defaults().withBackoff(20, 100), threads);
+      f = new SendFixture(kind, tempDir, SendSettings.defaults().withBusyPoll(0).withBackoff(20, 100), threads);
       String room1 = f.createRoom(ALICE);
       String room2 = f.createRoom(ALICE);
       f.remoteJoin(room1, BOB);

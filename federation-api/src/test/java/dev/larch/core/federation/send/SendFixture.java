@@ -107,7 +107,8 @@ public final class SendFixture implements AutoCloseable {
   }
 
   public SendFixture(TestDatabase kind, Path tempDir) {
-    this(kind, tempDir, SendSettings.defaults());
+    // A step per event at once: the tests step the sender by hand (FederationSenderTest tests the busy poll).
+    this(kind, tempDir, SendSettings.defaults().withBusyPoll(0));
   }
 
   private void open() {
