@@ -7,6 +7,7 @@ import dev.larch.storage.jdbc.journal.JournalReplay;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.sql.Connection;
+import java.sql.DriverManager;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
@@ -74,7 +75,11 @@ public final class Database implements AutoCloseable {
     this.pool = pool;
     this.dialect = dialect;
     this.journal = journal;
-    this.tx = new Tx(pool, dialect, journal);
+    this.tx = new Tx(pool, dialect, journal, journal == null ? null : () -> {
+      Connection connection = DriverManager.getConnection(pool.getJdbcUrl());
+      connection.setTransactionIsolation(Connection.TRANSACTION_READ_COMMITTED); // as the pool's
+      return connection;
+    });
   }
 
   /** The default H2 file database in a data directory: {@code <dataDir>/larch.mv.db}. */
@@ -205,6 +210,7 @@ public final class Database implements AutoCloseable {
 
   @Override
   public void close() {
+    tx.close();
     if (journal == null || !CommitJournal.release(journal)) {
       pool.close(); // another pool of this process still uses the database and its journal
       return;

@@ -126,6 +126,25 @@ class CommitJournalTest {
   }
 
   @Test
+  void journaledWritesKeepAConnectionOfTheirOwn_outsideThePool_andACrashLosesNone() throws SQLException {
+    database.close();
+    database = Database.open(url, 2);
+    // A long reader holds one of the pool's two connections: writes and reads still get through.
+    try (Connection reader = database.dataSource().getConnection()) {
+      for (int i = 0; i < 5; i++) {
+        increment();
+        assertEquals(i + 1, counter(), "a read between writes gets the pool's other connection");
+      }
+    }
+    crash();
+
+    database = Database.open(url, 2);
+    assertEquals(5, counter());
+    increment(); // the writer of a reopened database opens its own connection again
+    assertEquals(6, counter());
+  }
+
+  @Test
   void recordsH2HadAlreadyStored_areNotAppliedTwice() throws SQLException {
     for (int i = 0; i < 5; i++) {
       increment();
