@@ -36,7 +36,8 @@ public record DatabaseConfig(@JsonProperty("url") String url, @JsonProperty("poo
       problems.add(new ConfigProblem("database.url",
           "must be a jdbc:h2: or jdbc:postgresql: URL (leave it out for the built-in H2 database)"));
     }
-    ConfigValues.add(problems, ConfigValues.intProblem("database.pool_size", poolSize, 1, 500));
+    // At least 2: migrating the database at open takes two connections at once (Flyway), and one would wait forever.
+    ConfigValues.add(problems, ConfigValues.intProblem("database.pool_size", poolSize, 2, 500));
     return problems;
   }
 }

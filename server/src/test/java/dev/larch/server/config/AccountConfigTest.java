@@ -60,7 +60,7 @@ class AccountConfigTest {
         "registration.policy", "invite-only",
         "rate_limits.login.per_second", "0",
         "rate_limits.register.burst", "lots",
-        "database.pool_size", "0",
+        "database.pool_size", "1",
         "client.max_body_bytes", "100",
         "client.public_base_url", "ftp://x")));
     String all = String.join("\n", e.problems());

@@ -39,16 +39,27 @@ final class Migrations {
       config = call(config, "locations", String[].class, locations);
       config = call(config, "failOnMissingLocations", boolean.class, false);
       Object loaded = config.getClass().getMethod("load").invoke(config);
-      loaded.getClass().getMethod("migrate").invoke(loaded);
-    } catch (InvocationTargetException e) {
-      // Flyway's own exception (FlywayException: a failed or checksum-mismatched migration), as Flyway threw it.
-      if (e.getCause() instanceof RuntimeException runtime) {
-        throw runtime;
+      try {
+        loaded.getClass().getMethod("migrate").invoke(loaded);
+      } catch (InvocationTargetException e) {
+        throw readable(e.getCause());
       }
-      throw new IllegalStateException("Flyway failed", e.getCause());
     } catch (ReflectiveOperationException | IOException e) {
       throw new IllegalStateException("could not run Flyway", e);
     }
+  }
+
+  // Flyway's own exception (a failed or checksum-mismatched migration), rendered while its loader is still open:
+  // its message is built by Flyway classes the closed loader can no longer load (a ClassNotFoundException instead of
+  // the reason). Its stack trace and causes' text are kept.
+  private static IllegalStateException readable(Throwable flywayFailure) {
+    StringBuilder message = new StringBuilder("Flyway: ").append(flywayFailure);
+    for (Throwable cause = flywayFailure.getCause(); cause != null; cause = cause.getCause()) {
+      message.append("; caused by ").append(cause);
+    }
+    IllegalStateException readable = new IllegalStateException(message.toString());
+    readable.setStackTrace(flywayFailure.getStackTrace());
+    return readable;
   }
 
   private static Object call(Object target, String method, Class<?> parameter, Object argument)

@@ -3,6 +3,7 @@ package dev.larch.storage.jdbc;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.larch.storage.contract.TestDatabase;
@@ -55,6 +56,28 @@ class MigrationsTest {
         assertNull(first.get(), "Flyway's class loader of the first open is still reachable");
         assertNull(second.get(), "Flyway's class loader of the second open is still reachable");
       }
+    } finally {
+      kind.drop(url);
+    }
+  }
+
+  @Test
+  void aFailedMigration_saysWhy() throws Exception {
+    String url = kind.createUrl(tempDir);
+    try {
+      try (Database database = Database.open(url, 2);
+          Connection c = database.dataSource().getConnection();
+          Statement s = c.createStatement()) {
+        // As if V001 had been edited after it was applied.
+        s.executeUpdate("UPDATE flyway_schema_history SET checksum = 1 WHERE version = '001'");
+      }
+      StorageException failure = assertThrows(StorageException.class, () -> Database.open(url, 2).close());
+      String reasons = "";
+      for (Throwable t = failure; t != null; t = t.getCause()) {
+        reasons += t + "\n";
+      }
+      // Flyway's own words, not a ClassNotFoundException from its closed class loader.
+      assertTrue(reasons.contains("checksum mismatch") && !reasons.contains("ClassNotFoundException"), reasons);
     } finally {
       kind.drop(url);
     }
