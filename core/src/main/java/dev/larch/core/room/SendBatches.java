@@ -12,6 +12,8 @@ import java.util.concurrent.Executor;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.BiConsumer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The queues behind {@link EventSender}'s grouped sends: one queue per {@link RoomLocks} stripe, so whoever holds a
@@ -27,6 +29,8 @@ import java.util.function.BiConsumer;
  * send's future completes as its batch commits.
  */
 final class SendBatches {
+  private static final Logger log = LoggerFactory.getLogger(SendBatches.class);
+
   /** The most events one batch (one transaction) holds: bounds the wait of the first of them. */
   static final int MAX_BATCH = 64;
 
@@ -123,8 +127,8 @@ final class SendBatches {
         drainOnce(queues[stripe]);
       } finally {
         lock.unlock();
+        released(stripe);
       }
-      released(stripe);
     }
     return pending.outcome();
   }
@@ -144,12 +148,22 @@ final class SendBatches {
     ReentrantLock lock = locks.stripeLock(stripe);
     while (!queue.isEmpty() && lock.tryLock()) {
       try {
-        while (drainOnce(queue)) {
+        while (drainOnceLogged(queue)) {
           // batch after batch
         }
       } finally {
         lock.unlock();
       }
+    }
+  }
+
+  // A batch that threw has failed its own sends (drainOnce); the queue behind it still goes out.
+  private boolean drainOnceLogged(ConcurrentLinkedQueue<Pending> queue) {
+    try {
+      return drainOnce(queue);
+    } catch (RuntimeException e) {
+      log.error("queued event batch failed", e);
+      return true;
     }
   }
 
