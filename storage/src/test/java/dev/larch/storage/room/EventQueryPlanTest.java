@@ -73,14 +73,9 @@ class EventQueryPlanTest {
       ps.setString(1, "t" + EVENTS / 2);
       ps.setString(2, "DEVICE");
       ps.setString(3, "@a:larch.test");
-      StringBuilder plan = new StringBuilder();
-      try (ResultSet rs = ps.executeQuery()) {
-        while (rs.next()) {
-          plan.append(rs.getString(1));
-        }
-      }
+      String plan = plan(ps);
       Matcher m = SCAN_COUNT.matcher(plan);
-      assertTrue(plan.indexOf("events_client_txn") >= 0 && m.find(), "not read through its index:\n" + plan);
+      assertTrue(plan.contains("events_client_txn") && m.find(), "not read through its index:\n" + plan);
       // The row, plus the one past it where the index scan stops.
       assertTrue(Long.parseLong(m.group(1)) <= 2, "read " + m.group(1) + " rows for one:\n" + plan);
     }
@@ -93,16 +88,22 @@ class EventQueryPlanTest {
       for (int i = 0; i < params.length; i++) {
         ps.setLong(i + 2, params[i]);
       }
-      StringBuilder plan = new StringBuilder();
-      try (ResultSet rs = ps.executeQuery()) {
-        while (rs.next()) {
-          plan.append(rs.getString(1));
-        }
-      }
+      String plan = plan(ps);
       Matcher m = SCAN_COUNT.matcher(plan);
-      assertTrue(plan.indexOf("index sorted") >= 0 && m.find(), "not read in index order:\n" + plan);
+      assertTrue(plan.contains("index sorted") && m.find(), "not read in index order:\n" + plan);
       // The rows read: the LIMIT, plus at most the one at the token itself.
       assertTrue(Long.parseLong(m.group(1)) <= LIMIT + 1, "read " + m.group(1) + " rows for " + LIMIT + ":\n" + plan);
     }
+  }
+
+  // The plan H2 reports for an EXPLAIN ANALYZE statement, with the rows it read.
+  private static String plan(PreparedStatement explain) throws SQLException {
+    StringBuilder plan = new StringBuilder();
+    try (ResultSet rs = explain.executeQuery()) {
+      while (rs.next()) {
+        plan.append(rs.getString(1));
+      }
+    }
+    return plan.toString();
   }
 }
