@@ -31,7 +31,8 @@ public final class RoomRoutes {
     // POST /_matrix/client/v3/createRoom
     ClientPaths.route(router, HttpMethod.POST, "/createRoom", endpoints.authed(this::createRoom));
     // PUT /_matrix/client/v3/rooms/{roomId}/send/{eventType}/{txnId}
-    ClientPaths.route(router, HttpMethod.PUT, "/rooms/:roomId/send/:eventType/:txnId", endpoints.authedAsync(this::send));
+    ClientPaths.route(router, HttpMethod.PUT, "/rooms/:roomId/send/:eventType/:txnId",
+        endpoints.authedAsync(this::send));
     // PUT /_matrix/client/v3/rooms/{roomId}/state/{eventType}/{stateKey}
     ClientPaths.route(router, HttpMethod.PUT, "/rooms/:roomId/state/:eventType/:stateKey",
         endpoints.authed(this::setState));

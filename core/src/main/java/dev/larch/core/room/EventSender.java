@@ -81,9 +81,9 @@ public final class EventSender {
    * <p>Concurrent sends into one room are grouped: each send is queued, and whichever thread holds the room's lock
    * builds queued events in turn (each on top of the one before, authorized against the state after it) and
    * persists them with one {@link RoomStore#persistAll} transaction, so a burst costs one durable commit per batch
-   * instead of one per event ({@link SendBatches}). Each caller still returns only once its own event is committed. A caller that already holds the
-   * room's lock (a service checking something before it sends) sends just its own event, so nothing is slipped in
-   * between its check and its event.
+   * instead of one per event ({@link SendBatches}). Each caller still returns only once its own event is committed.
+   * A caller that already holds the room's lock (a service checking something before it sends) sends just its own
+   * event, so nothing is slipped in between its check and its event.
    *
    * @throws MatrixException {@code M_NOT_FOUND} for a room this server does not have, and whatever
    *     {@link EventBuilder#build} throws
