@@ -136,6 +136,7 @@ import java.util.List;
 import java.util.concurrent.Executor;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.SynchronousQueue;
+import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -396,12 +397,8 @@ public final class Homeserver implements AutoCloseable {
    * a thread per room being drained (they block on the database), ending after 2 s idle as the client API's workers do.
    */
   private static Executor roomSendDrainers() {
-    AtomicInteger counter = new AtomicInteger();
-    return new ThreadPoolExecutor(0, Integer.MAX_VALUE, 2, TimeUnit.SECONDS, new SynchronousQueue<>(), r -> {
-      Thread thread = new Thread(r, "larch-room-send-" + counter.incrementAndGet());
-      thread.setDaemon(true);
-      return thread;
-    });
+    return new ThreadPoolExecutor(0, Integer.MAX_VALUE, 2, TimeUnit.SECONDS, new SynchronousQueue<>(),
+        daemonThreads("larch-room-send-"));
   }
 
   /**
@@ -409,16 +406,21 @@ public final class Homeserver implements AutoCloseable {
    * in tests) keeps none of them.
    */
   private static Executor idleEndingPool(String namePrefix, int threads) {
-    AtomicInteger counter = new AtomicInteger();
     ThreadPoolExecutor executor = new ThreadPoolExecutor(threads, threads, 30, TimeUnit.SECONDS,
-        new LinkedBlockingQueue<>(), r -> {
-          Thread thread = new Thread(r, namePrefix + counter.incrementAndGet());
-          thread.setDaemon(true);
-          return thread;
-        });
+        new LinkedBlockingQueue<>(), daemonThreads(namePrefix));
     executor.allowCoreThreadTimeOut(true);
     return executor;
   }
+  // Daemon threads named namePrefix1, namePrefix2, ...
+  private static ThreadFactory daemonThreads(String namePrefix) {
+    AtomicInteger counter = new AtomicInteger();
+    return r -> {
+      Thread thread = new Thread(r, namePrefix + counter.incrementAndGet());
+      thread.setDaemon(true);
+      return thread;
+    };
+  }
+
 
   /**
    * Keys, cross-signing, to-device messages and key backups over {@code database}; {@code edus} (null without

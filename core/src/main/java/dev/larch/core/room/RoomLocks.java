@@ -31,11 +31,7 @@ public final class RoomLocks {
     return Math.floorMod(roomId.hashCode(), STRIPES);
   }
 
-  /** The lock itself, for {@link SendBatches}, which must try it without blocking. */
-  ReentrantLock lock(String roomId) {
-    return locks[stripe(roomId)];
-  }
-
+  /** A stripe's lock itself, for {@link SendBatches}, which must try it without blocking. */
   ReentrantLock stripeLock(int stripe) {
     return locks[stripe];
   }

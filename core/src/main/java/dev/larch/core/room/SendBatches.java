@@ -121,7 +121,7 @@ final class SendBatches {
   CompletableFuture<EventSender.Sent> submit(Pending pending) {
     int stripe = RoomLocks.stripe(pending.roomId());
     queues[stripe].add(pending);
-    ReentrantLock lock = locks.lock(pending.roomId());
+    ReentrantLock lock = locks.stripeLock(stripe);
     if (lock.tryLock()) {
       try {
         drainOnce(queues[stripe]);
